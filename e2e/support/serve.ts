@@ -1,0 +1,61 @@
+// Starts `simdeck serve` as a real process on a temporary workspace and waits for the address it prints.
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+export const repoRoot = path.resolve(__dirname, '..', '..');
+
+export interface Served {
+  url: string;
+  origin: string;
+  token: string;
+  proc: ChildProcess;
+  output: () => string;
+  stop(): Promise<void>;
+}
+
+export const tempWorkspace = () => fs.mkdtempSync(path.join(os.tmpdir(), 'simdeck-e2e-'));
+
+export function serve(workspace: string, extraArgs: string[] = []): Promise<Served> {
+  const proc = spawn(process.execPath, [path.join(repoRoot, 'bin', 'simdeck.cjs'), 'serve', '--port', '0', '--workspace', workspace, ...extraArgs], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`simdeck serve did not start in 20 s:\n${out}`)), 20_000);
+    const onData = (d: Buffer) => {
+      out += d.toString();
+      const m = out.match(/SimDeck at (http:\/\/127\.0\.0\.1:\d+)\/\?token=(\S+)/);
+      if (!m) return;
+      clearTimeout(timer);
+      resolve({
+        url: `${m[1]}/?token=${m[2]}`,
+        origin: m[1]!,
+        token: m[2]!,
+        proc,
+        output: () => out,
+        stop: () => stopProcess(proc),
+      });
+    };
+    proc.stdout!.on('data', onData);
+    proc.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+    proc.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`simdeck serve exited with ${code}:\n${out}`));
+    });
+  });
+}
+
+export function stopProcess(proc: ChildProcess): Promise<void> {
+  if (proc.exitCode !== null || proc.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const kill = setTimeout(() => proc.kill('SIGKILL'), 10_000);
+    proc.once('exit', () => {
+      clearTimeout(kill);
+      resolve();
+    });
+    proc.kill('SIGTERM');
+  });
+}

@@ -1,0 +1,58 @@
+// `simdeck`: the command line that shares SimDeck's core. `serve` runs the browser shell.
+import path from 'node:path';
+import { startCoreWorker } from '../host/worker-link.js';
+import { newToken } from '../shell-browser/auth.js';
+import { startBrowserShell } from '../shell-browser/server.js';
+import { parseArgs, USAGE, UsageError, type ServeArgs } from './args.js';
+import { openInBrowser } from './open-url.js';
+import { defaultWorkspaceDir } from './workspace-dir.js';
+
+declare const SIMDECK_VERSION: string;
+export const VERSION = typeof SIMDECK_VERSION === 'string' ? SIMDECK_VERSION : '0.0.0-dev';
+
+async function serve(args: ServeArgs): Promise<void> {
+  const workspaceDir = path.resolve(args.workspace ?? defaultWorkspaceDir());
+  const core = await startCoreWorker({ shell: 'browser', workspaceDir, vault: 'file', version: VERSION });
+  const shell = await startBrowserShell({
+    core,
+    token: newToken(),
+    port: args.port,
+    staticDir: path.join(__dirname, '..', 'renderer'),
+  });
+  process.stdout.write(`SimDeck at ${shell.url}\n`);
+  process.stdout.write(`Workspace: ${workspaceDir}\n`);
+  if (args.open) openInBrowser(shell.url);
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await shell.close();
+    await core.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+}
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    const args = parseArgs(argv);
+    if (args.command === 'version') process.stdout.write(`simdeck ${VERSION}\n`);
+    else if (args.command === 'help') process.stdout.write(USAGE + '\n');
+    else await serve(args);
+    return 0;
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`simdeck: ${err.message}\n\n${USAGE}\n`);
+      return 2;
+    }
+    process.stderr.write(`simdeck: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  void main(process.argv.slice(2)).then((code) => {
+    if (code !== 0) process.exit(code);
+  });
+}

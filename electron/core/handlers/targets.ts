@@ -1,0 +1,37 @@
+import { adapterFor } from '../adapters.js';
+import type { Handlers } from '../router.js';
+import type { Services } from '../services.js';
+
+type TargetHandlers = Pick<
+  Handlers,
+  'targets.list' | 'targets.create' | 'targets.update' | 'targets.delete' | 'targets.attachSecret' | 'targets.check'
+>;
+
+export function targetHandlers(s: Services): TargetHandlers {
+  const changed = <T extends { id: string }>(t: T): T => {
+    s.emit('targets.changed', { targetId: t.id });
+    return t;
+  };
+  return {
+    'targets.list': () => s.targets.list(),
+    'targets.create': (p) => changed(s.targets.create(p)),
+    'targets.update': (p) => changed(s.targets.update(p.id, p)),
+    'targets.delete': (p) => {
+      s.targets.delete(p.id, p.confirmName);
+      s.emit('targets.changed', { targetId: p.id });
+      return { deleted: true as const };
+    },
+    'targets.attachSecret': async (p) => {
+      // Fails with NOT_FOUND before linking a secret that does not exist.
+      if (!s.secrets.list().some((x) => x.id === p.secretId)) {
+        await s.secrets.reveal(p.secretId);
+      }
+      return changed(s.targets.attachSecret(p.id, p.role, p.secretId));
+    },
+    'targets.check': async (p) => {
+      const target = s.targets.get(p.id);
+      const adapter = await adapterFor(target.kind);
+      return adapter.connect(target, s.adapterContext);
+    },
+  };
+}

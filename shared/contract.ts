@@ -1,0 +1,151 @@
+// The one contract between SimDeck's UI and its core. Every call the UI can make and every event the core can
+// push is listed here with zod schemas. The router validates against it, the Electron preload exposes one function
+// per call from it, and the renderer's typed client is generated from it. To add a call: add it here, implement it
+// in a handler module under electron/core/handlers, and the shells and client pick it up.
+import { z } from 'zod';
+import {
+  ActivityEntry,
+  Job,
+  JobState,
+  Project,
+  ProjectName,
+  SecretInfo,
+  Tag,
+  Target,
+  TargetCheck,
+  TargetKind,
+  TargetSettings,
+} from './domain.js';
+
+const id = z.string().min(1, 'an id is required').max(64);
+const none = z.object({}).strict();
+
+function call<P extends z.ZodType, R extends z.ZodType>(params: P, result: R, doc: string) {
+  return { params, result, doc };
+}
+
+export const calls = {
+  'app.info': call(
+    none,
+    z.object({
+      name: z.string(),
+      version: z.string(),
+      shell: z.enum(['electron', 'browser']),
+      workspaceDir: z.string(),
+      secretsBackend: z.string(),
+      platform: z.string(),
+    }),
+    'Version, shell and workspace location.',
+  ),
+
+  'projects.list': call(
+    z.object({ includeArchived: z.boolean().default(false) }).strict(),
+    z.array(Project),
+    'Projects, newest first; archived ones only when asked.',
+  ),
+  'projects.get': call(z.object({ id }).strict(), Project, 'One project.'),
+  'projects.create': call(
+    z.object({ name: ProjectName, description: z.string().max(4000).default(''), tags: z.array(Tag).max(32).default([]) }).strict(),
+    Project,
+    'Create a project. Names are unique among projects.',
+  ),
+  'projects.rename': call(z.object({ id, name: ProjectName }).strict(), Project, 'Rename a project.'),
+  'projects.describe': call(
+    z.object({ id, description: z.string().max(4000, 'a description is at most 4000 characters') }).strict(),
+    Project,
+    'Set the free-text description.',
+  ),
+  'projects.setTags': call(z.object({ id, tags: z.array(Tag).max(32) }).strict(), Project, 'Replace the tags.'),
+  'projects.setArchived': call(
+    z.object({ id, archived: z.boolean() }).strict(),
+    Project,
+    'Archive (hide from the default list, keep everything) or restore a project.',
+  ),
+  'projects.delete': call(
+    z.object({ id, confirmName: z.string() }).strict(),
+    z.object({ deleted: z.literal(true) }),
+    'Delete a project and its finished jobs. confirmName must repeat the project name; refused while jobs run.',
+  ),
+
+  'targets.list': call(none, z.array(Target), 'Compute targets.'),
+  'targets.create': call(
+    z.object({ name: ProjectName, kind: TargetKind, settings: TargetSettings.default({}) }).strict(),
+    Target,
+    'Add a compute target (connection settings only; secrets go through secrets.store).',
+  ),
+  'targets.update': call(
+    z.object({ id, name: ProjectName.optional(), settings: TargetSettings.optional() }).strict(),
+    Target,
+    'Change a target name or settings.',
+  ),
+  'targets.delete': call(
+    z.object({ id, confirmName: z.string() }).strict(),
+    z.object({ deleted: z.literal(true) }),
+    'Remove a target; refused while it has active jobs.',
+  ),
+  'targets.attachSecret': call(
+    z.object({ id, role: z.enum(['password', 'keyPassphrase', 'privateKey', 'token', 'clientKey']), secretId: id }).strict(),
+    Target,
+    'Link a stored secret to a target for a role.',
+  ),
+  'targets.check': call(
+    z.object({ id }).strict(),
+    TargetCheck,
+    'Connect to the target and report what is there (e.g. sinfo over SSH, containers in Docker).',
+  ),
+
+  'jobs.list': call(
+    z
+      .object({
+        projectId: id.optional(),
+        targetId: id.optional(),
+        states: z.array(JobState).optional(),
+        limit: z.number().int().min(1).max(10000).default(500),
+      })
+      .strict(),
+    z.array(Job),
+    'Jobs across all backends, newest first.',
+  ),
+
+  'activity.list': call(
+    z.object({ beforeId: z.number().int().optional(), limit: z.number().int().min(1).max(1000).default(200) }).strict(),
+    z.array(ActivityEntry),
+    'Activity log of every action that touched a remote system, newest first.',
+  ),
+
+  'secrets.store': call(
+    z.object({ label: z.string().trim().min(1).max(200), value: z.string().min(1, 'the secret is empty') }).strict(),
+    SecretInfo,
+    'Encrypt and store a secret. Its value never comes back to the UI.',
+  ),
+  'secrets.list': call(none, z.array(SecretInfo), 'Stored secrets (labels only).'),
+  'secrets.delete': call(z.object({ id }).strict(), z.object({ deleted: z.literal(true) }), 'Forget a secret.'),
+} as const;
+
+export const events = {
+  'projects.changed': z.object({ projectId: z.string().nullable() }),
+  'targets.changed': z.object({ targetId: z.string().nullable() }),
+  'jobs.changed': z.object({ jobIds: z.array(z.string()) }),
+  'activity.appended': ActivityEntry,
+  'notice': z.object({ level: z.enum(['info', 'warning', 'error']), message: z.string() }),
+} as const;
+
+export type Calls = typeof calls;
+export type Method = keyof Calls;
+export type Params<M extends Method> = z.input<Calls[M]['params']>;
+export type ParsedParams<M extends Method> = z.output<Calls[M]['params']>;
+export type Result<M extends Method> = z.output<Calls[M]['result']>;
+export type Events = typeof events;
+export type EventName = keyof Events;
+export type EventPayload<E extends EventName> = z.output<Events[E]>;
+
+export const METHODS = Object.keys(calls) as Method[];
+export const EVENT_NAMES = Object.keys(events) as EventName[];
+
+export function isMethod(name: string): name is Method {
+  return Object.prototype.hasOwnProperty.call(calls, name);
+}
+
+/** The IPC channel of a call in the Electron shell; the browser shell uses /api/<method>. */
+export const channelOf = (m: Method) => `simdeck:${m}`;
+export const EVENT_CHANNEL = 'simdeck:event';
