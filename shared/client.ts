@@ -11,7 +11,8 @@ export interface Transport {
 
 type GroupOf<M> = M extends `${infer G}.${string}` ? G : never;
 type GroupMethods<G extends string> = {
-  [M in Method as M extends `${G}.${infer Name}` ? Name : never]: {} extends Params<M>
+  // Calls whose parameters are all optional may be called with no argument.
+  [M in Method as M extends `${G}.${infer Name}` ? Name : never]: Record<never, never> extends Params<M>
     ? (params?: Params<M>) => Promise<Result<M>>
     : (params: Params<M>) => Promise<Result<M>>;
 };

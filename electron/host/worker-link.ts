@@ -32,16 +32,24 @@ export async function startCoreWorker(init: CoreInit, hostFile = path.join(__dir
       worker = new Worker(hostFile, { resourceLimits: { maxOldGenerationSizeMb: 512 } });
       let ready = false;
       worker.on('message', (msg: CoreToShell) => {
-        if (msg.type === 'ready') (ready = true), resolve();
-        else if (msg.type === 'init-failed') reject(new Error(msg.message));
-        else if (msg.type === 'reply') pending.get(msg.id)?.(msg.envelope), pending.delete(msg.id);
-        else if (msg.type === 'event') for (const l of listeners) l(msg.event, msg.payload);
+        if (msg.type === 'ready') {
+          ready = true;
+          resolve();
+        } else if (msg.type === 'init-failed') {
+          reject(new Error(msg.message));
+        } else if (msg.type === 'reply') {
+          pending.get(msg.id)?.(msg.envelope);
+          pending.delete(msg.id);
+        } else if (msg.type === 'event') {
+          for (const l of listeners) l(msg.event, msg.payload);
+        }
       });
       worker.on('error', (err) => {
         if (!ready) reject(err);
       });
       worker.on('exit', (code) => {
-        for (const [id, answer] of pending) answer(lost(`exit code ${code}`)), pending.delete(id);
+        for (const answer of pending.values()) answer(lost(`exit code ${code}`));
+        pending.clear();
         if (closing || !ready) return;
         restarts++;
         setTimeout(() => spawn().catch(() => undefined), Math.min(5000, 200 * 2 ** Math.min(restarts, 5)));
@@ -66,7 +74,11 @@ export async function startCoreWorker(init: CoreInit, hostFile = path.join(__dir
       closing = true;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(() => void worker.terminate().then(() => resolve()), 3000);
-        worker.once('message', (m: CoreToShell) => m.type === 'closed' && (clearTimeout(timer), resolve()));
+        worker.on('message', (m: CoreToShell) => {
+          if (m.type !== 'closed') return;
+          clearTimeout(timer);
+          resolve();
+        });
         worker.postMessage({ type: 'shutdown' } satisfies ShellToCore);
       });
       await worker.terminate();

@@ -49,8 +49,14 @@ export class Jobs {
   list(filter: JobFilter): Job[] {
     const where: string[] = [];
     const args: (string | number)[] = [];
-    if (filter.projectId) (where.push('project_id = ?'), args.push(filter.projectId));
-    if (filter.targetId) (where.push('target_id = ?'), args.push(filter.targetId));
+    if (filter.projectId) {
+      where.push('project_id = ?');
+      args.push(filter.projectId);
+    }
+    if (filter.targetId) {
+      where.push('target_id = ?');
+      args.push(filter.targetId);
+    }
     if (filter.states?.length) {
       where.push(`state IN (${filter.states.map(() => '?').join(', ')})`);
       args.push(...filter.states);

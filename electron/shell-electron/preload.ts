@@ -1,0 +1,37 @@
+// The preload (bundled to dist/node/preload.cjs; sandboxed preloads cannot require local files). It exposes
+// `window.simdeck`: one function per contract method and an event subscription. Never ipcRenderer itself or a
+// generic send/invoke (Electron's context-isolation guide calls that "bad code"): the page can reach exactly
+// the calls in shared/contract.ts and nothing more.
+import { contextBridge, ipcRenderer } from 'electron';
+import type { IpcRendererEvent } from 'electron';
+import { EVENT_CHANNEL, EVENT_NAMES, METHODS, channelOf, type EventName, type Method } from '../../shared/contract.js';
+import type { Envelope, PreloadBridge } from '../../shared/transport.js';
+
+function callFor(method: Method) {
+  const channel = channelOf(method);
+  return (params: unknown): Promise<Envelope> => ipcRenderer.invoke(channel, params) as Promise<Envelope>;
+}
+
+function onEvent(listener: (event: EventName, payload: unknown) => void): () => void {
+  if (typeof listener !== 'function') throw new TypeError('onEvent needs a listener function');
+  // The IpcRendererEvent is dropped: it carries `sender`, which must not leak into the page.
+  const handler = (_event: IpcRendererEvent, message: unknown) => {
+    if (isEventMessage(message)) listener(message.event, message.payload);
+  };
+  ipcRenderer.on(EVENT_CHANNEL, handler);
+  return () => {
+    ipcRenderer.removeListener(EVENT_CHANNEL, handler);
+  };
+}
+
+function isEventMessage(message: unknown): message is { event: EventName; payload: unknown } {
+  const event = (message as { event?: unknown } | null)?.event;
+  return typeof event === 'string' && (EVENT_NAMES as string[]).includes(event);
+}
+
+export const bridge: PreloadBridge = {
+  calls: Object.fromEntries(METHODS.map((m) => [m, callFor(m)])) as PreloadBridge['calls'],
+  onEvent,
+};
+
+contextBridge.exposeInMainWorld('simdeck', bridge);

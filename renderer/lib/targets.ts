@@ -1,0 +1,111 @@
+// What each kind of compute target is, and which connection settings the "Add target" form asks for.
+import type { Target, TargetKind, TargetSettings } from '../../shared/domain.js';
+
+export interface KindInfo {
+  kind: TargetKind;
+  label: string;
+  blurb: string;
+}
+
+export const TARGET_KINDS: readonly KindInfo[] = [
+  { kind: 'slurm', label: 'SLURM cluster (SSH)', blurb: 'A cluster login node reached over SSH; jobs go through sbatch/squeue.' },
+  { kind: 'kubernetes', label: 'Kubernetes', blurb: 'A cluster namespace for umbrella-sampling windows, reached with a kubeconfig.' },
+  { kind: 'local-docker', label: 'Local Docker', blurb: 'The Docker engine on this machine, for worker containers.' },
+  { kind: 'swarm', label: 'Docker Swarm', blurb: 'A Swarm manager for fleets of worker services.' },
+  { kind: 'fah', label: 'Folding@home work server', blurb: 'A Folding@home work server and assignment server.' },
+];
+
+export function kindLabel(kind: TargetKind): string {
+  return TARGET_KINDS.find((k) => k.kind === kind)?.label ?? kind;
+}
+
+export interface SettingField {
+  key: string;
+  label: string;
+  type: 'text' | 'number';
+  placeholder?: string;
+  hint?: string;
+  required?: boolean;
+}
+
+export const TARGET_FIELDS: Record<TargetKind, readonly SettingField[]> = {
+  slurm: [
+    { key: 'host', label: 'Host', type: 'text', placeholder: 'login.cluster.example.edu', required: true },
+    { key: 'port', label: 'Port', type: 'number', placeholder: '22' },
+    { key: 'username', label: 'Username', type: 'text', placeholder: 'jdoe' },
+    { key: 'privateKeyPath', label: 'Private key path', type: 'text', placeholder: '~/.ssh/id_ed25519', hint: 'On this machine; the key is never copied.' },
+    {
+      key: 'hostKeySha256',
+      label: 'Host key (SHA256)',
+      type: 'text',
+      placeholder: 'SHA256:…',
+      hint: 'Pins the server; from `ssh-keygen -lf` on a trusted copy.',
+    },
+  ],
+  'local-docker': [{ key: 'socketPath', label: 'Docker socket', type: 'text', placeholder: '/var/run/docker.sock' }],
+  swarm: [{ key: 'socketPath', label: 'Docker socket', type: 'text', placeholder: '/var/run/docker.sock' }],
+  kubernetes: [
+    { key: 'kubeconfigPath', label: 'Kubeconfig path', type: 'text', placeholder: '~/.kube/config' },
+    { key: 'context', label: 'Context', type: 'text', placeholder: 'my-cluster' },
+    { key: 'namespace', label: 'Namespace', type: 'text', placeholder: 'default' },
+  ],
+  fah: [
+    { key: 'wsUrl', label: 'Work server URL', type: 'text', placeholder: 'https://ws.example.org', required: true },
+    { key: 'asUrl', label: 'Assignment server URL', type: 'text', placeholder: 'https://as.example.org' },
+  ],
+};
+
+export interface BuiltSettings {
+  settings: TargetSettings;
+  errors: Record<string, string>;
+}
+
+/** Form values → settings: empty fields are left out, numbers parsed, required fields checked. */
+export function buildSettings(kind: TargetKind, values: Readonly<Record<string, string>>): BuiltSettings {
+  const settings: TargetSettings = {};
+  const errors: Record<string, string> = {};
+  for (const field of TARGET_FIELDS[kind]) {
+    const raw = (values[field.key] ?? '').trim();
+    if (!raw) {
+      if (field.required) errors[field.key] = `${field.label} is required`;
+      continue;
+    }
+    if (field.type === 'number') {
+      const n = Number(raw);
+      if (!Number.isInteger(n) || n < 1 || n > 65535) errors[field.key] = `${field.label} must be a whole number from 1 to 65535`;
+      else settings[field.key] = n;
+    } else {
+      settings[field.key] = raw;
+    }
+  }
+  return { settings, errors };
+}
+
+const str = (v: unknown) => (v === null || v === undefined || v === '' ? null : String(v));
+
+/** One line with the settings that identify a target, e.g. "jdoe@login.hpc.edu:22". */
+export function summarizeSettings(target: Pick<Target, 'kind' | 'settings'>): string {
+  const s = target.settings;
+  switch (target.kind) {
+    case 'slurm': {
+      const host = str(s.host) ?? '?';
+      const user = str(s.username);
+      const port = str(s.port);
+      return `${user ? `${user}@` : ''}${host}${port && port !== '22' ? `:${port}` : ''}`;
+    }
+    case 'local-docker':
+    case 'swarm':
+      return str(s.socketPath) ?? 'default Docker socket';
+    case 'kubernetes': {
+      const parts = [str(s.context) ? `context ${str(s.context)}` : 'current context', `namespace ${str(s.namespace) ?? 'default'}`];
+      if (str(s.kubeconfigPath)) parts.push(str(s.kubeconfigPath)!);
+      return parts.join(' · ');
+    }
+    case 'fah':
+      return [str(s.wsUrl), str(s.asUrl)].filter(Boolean).join(' · ') || '—';
+    default:
+      return Object.entries(s)
+        .map(([k, v]) => `${k}=${String(v)}`)
+        .join(' ');
+  }
+}

@@ -1,0 +1,83 @@
+// Startup and live updates: the first app.info + projects.list decides whether the app is ready; after that,
+// every `*.changed` event reloads the matching list and `activity.appended` extends the log.
+import { toApiError } from '../../shared/client.js';
+import { api } from '../api/index.js';
+import { useActivity } from './activity.js';
+import { useApp } from './app.js';
+import { useJobs } from './jobs.js';
+import { useProjects } from './projects.js';
+import { useTargets } from './targets.js';
+import { toast } from './toasts.js';
+
+export function setDocumentState(state: 'loading' | 'ready' | 'error'): void {
+  document.documentElement.dataset.appState = state;
+}
+
+/** What to do about a startup failure, by error code. */
+export function startupAdvice(code: string, shell: 'electron' | 'browser'): string {
+  if (code === 'UNAUTHORIZED' || code === 'FORBIDDEN') return '';
+  if (code === 'UNAVAILABLE' && shell === 'browser') return 'If `simdeck serve` stopped, start it again and open the new address it prints.';
+  if (shell === 'electron') return 'Try again; if it keeps failing, quit and restart SimDeck and check its log.';
+  return 'Try again; if it keeps failing, restart `simdeck serve` and check its output.';
+}
+
+let unsubscribers: Array<() => void> = [];
+
+export async function bootstrap(): Promise<void> {
+  const app = useApp.getState();
+  useApp.setState({ appState: 'loading', fatal: null });
+  setDocumentState('loading');
+  try {
+    const info = await api().app.info();
+    await useProjects.getState().load();
+    useApp.setState({ info, appState: 'ready' });
+    setDocumentState('ready');
+  } catch (err) {
+    const e = toApiError(err);
+    const advice = startupAdvice(e.code, app.shell);
+    useApp.setState({
+      appState: 'error',
+      fatal: { title: 'SimDeck could not start', message: advice ? `${e.message} ${advice}` : e.message },
+    });
+    setDocumentState('error');
+    return;
+  }
+  startLiveUpdates();
+}
+
+export function refreshAll(): void {
+  void useProjects.getState().refresh();
+  void useTargets.getState().refresh();
+  void useJobs.getState().refresh();
+  void useActivity.getState().refresh();
+}
+
+function forgetMissingProject(projects: ReadonlyArray<{ id: string; archived: boolean }>): void {
+  const { projectId, setProject } = useApp.getState();
+  if (projectId && !projects.some((p) => p.id === projectId && !p.archived)) setProject(null);
+}
+
+function startLiveUpdates(): void {
+  for (const u of unsubscribers) u();
+  const client = api();
+  unsubscribers = [
+    client.on('projects.changed', () => void useProjects.getState().refresh()),
+    client.on('targets.changed', () => void useTargets.getState().refresh()),
+    client.on('jobs.changed', () => {
+      void useJobs.getState().refresh();
+      void useProjects.getState().refresh(); // job counts
+    }),
+    client.on('activity.appended', (entry) => useActivity.getState().append(entry)),
+    client.on('notice', (n) => void toast(n.level, n.message)),
+    // Jobs follow the project switcher.
+    useApp.subscribe((s, prev) => {
+      if (s.projectId !== prev.projectId) void useJobs.getState().refresh();
+    }),
+    // A remembered project that was deleted or archived falls back to "All projects".
+    useProjects.subscribe((s) => forgetMissingProject(s.projects)),
+  ];
+  forgetMissingProject(useProjects.getState().projects);
+  void useTargets.getState().refresh();
+  void useJobs.getState().refresh();
+  void useActivity.getState().refresh();
+}
