@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Integration tests against the real test bed: up.sh all, the vitest integration suite, then always down.sh.
+# Exits with the test status. SIMDECK_TESTBED_KEEP=1 leaves the test bed running afterwards (for debugging; stop
+# it later with e2e/testbed/down.sh). Extra arguments go to vitest (e.g. a file filter).
+set -uo pipefail
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+
+# shellcheck disable=SC2317  # called from the EXIT trap
+cleanup() {
+  if [ "${SIMDECK_TESTBED_KEEP:-0}" = 1 ]; then
+    echo "SIMDECK_TESTBED_KEEP=1: leaving the test bed up (stop it with bash e2e/testbed/down.sh)"
+  else
+    bash "$HERE/down.sh"
+  fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM   # so the EXIT trap still runs down.sh
+
+bash "$HERE/up.sh" all || { echo "test bed did not come up" >&2; exit 1; }
+cd "$ROOT" || exit 1
+npx vitest run --config vitest.integration.config.ts "$@"
+status=$?
+exit $status

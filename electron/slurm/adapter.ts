@@ -1,0 +1,83 @@
+// SLURM backend: reaches a cluster's login node over SSH and drives the SLURM command-line tools there (no
+// slurmrestd needed, which most clusters do not expose). connect() only reads: sinfo --version and a node listing.
+import type { Target, TargetCheck } from '../../shared/domain.js';
+import { ApiError } from '../../shared/errors.js';
+import type { AdapterContext, BackendAdapter } from '../core/adapter.js';
+import { sshCommandLine } from '../ssh/command-line.js';
+import { openSsh } from '../ssh/session.js';
+import type { SshSession } from '../ssh/session.js';
+import { resolveSshTarget } from '../ssh/target.js';
+import { countStates, parseSinfoNodes, parseSinfoVersion, SINFO_NODES_CMD, SINFO_VERSION_CMD, summarize } from './sinfo.js';
+
+const COMMAND_TIMEOUT_MS = 30_000;
+
+/** Runs a read-only SLURM command and returns stdout; a failure becomes an ApiError that says what to check. */
+async function runSlurm(session: SshSession, command: string, ctx: AdapterContext): Promise<string> {
+  const r = await session.exec(command, { timeoutMs: COMMAND_TIMEOUT_MS, signal: ctx.signal });
+  if (r.code === 0) return r.stdout;
+  const tool = command.split(' ')[0] ?? command;
+  if (r.code === 127) {
+    throw new ApiError(
+      'REMOTE_FAILED',
+      `${tool} was not found on ${session.where}. Is this a SLURM login node? If SLURM comes from "module load", ` +
+        'it must also be on the PATH of non-interactive logins (e.g. in ~/.bashrc).',
+      { command },
+    );
+  }
+  const why = r.stderr.trim().split('\n').slice(-3).join(' ') || r.stdout.trim().split('\n').slice(-1)[0] || 'no output';
+  throw new ApiError(
+    'REMOTE_FAILED',
+    `${tool} failed on ${session.where} (${r.code === null ? `signal ${r.signal ?? 'unknown'}` : `exit ${r.code}`}): ${why}`,
+    { command },
+  );
+}
+
+export const slurmAdapter: BackendAdapter = {
+  kinds: ['slurm'],
+
+  async connect(target: Target, ctx: AdapterContext): Promise<TargetCheck> {
+    const ssh = await resolveSshTarget(target, ctx);
+    const activity = (command: string) => ({ action: 'slurm.sinfo', command: sshCommandLine(ssh.display, command), targetId: target.id });
+    // The login is part of the first logged action, so a refused host key or login shows up in the activity log.
+    const { session, versionOut } = await ctx.activity.run(activity(SINFO_VERSION_CMD), async () => {
+      const s = await openSsh(ssh.settings);
+      try {
+        return { session: s, versionOut: await runSlurm(s, SINFO_VERSION_CMD, ctx) };
+      } catch (err) {
+        s.close();
+        throw err;
+      }
+    });
+    try {
+      const nodesOut = await ctx.activity.run(activity(SINFO_NODES_CMD), () => runSlurm(session, SINFO_NODES_CMD, ctx));
+
+      const version = parseSinfoVersion(versionOut) ?? versionOut.trim();
+      const info = parseSinfoNodes(nodesOut);
+      const def = info.partitions.find((p) => p.isDefault);
+      const summary = summarize(version, info);
+      ctx.log.info('slurm target checked', { targetId: target.id, host: session.where, version });
+      return {
+        ok: info.partitions.length > 0,
+        summary: info.partitions.length > 0 ? summary : `${summary}: sinfo lists no partition this user can see`,
+        details: {
+          host: session.where,
+          username: ssh.display.username,
+          version,
+          partitions: info.partitions.map((p) => p.name).join(','),
+          defaultPartition: def?.name ?? '',
+          partitionStates: info.partitions.map((p) => `${p.name}=${p.availability}`).join(','),
+          nodes: String(info.nodeStates.size),
+          nodeStates: countStates(info.nodeStates)
+            .map(([s, n]) => `${s}=${n}`)
+            .join(','),
+          cpus: String(info.cpus),
+          gres: info.gres.join(','),
+        },
+      };
+    } finally {
+      session.close();
+    }
+  },
+};
+
+export default slurmAdapter;

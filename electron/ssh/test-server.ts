@@ -1,0 +1,69 @@
+// An in-process SSH server (ssh2's Server) on 127.0.0.1 for unit tests: real SSH protocol, canned command output.
+// Used by the SSH session tests and by backends that run commands over SSH (SLURM). Test-only code.
+import { createHash } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { Server, utils } from 'ssh2';
+import type { Connection, ParsedKey, ServerChannel } from 'ssh2';
+
+export interface TestSshServer {
+  port: number;
+  /** OpenSSH fingerprint of the host key, computed independently of electron/ssh/host-key.ts */
+  hostFingerprint: string;
+  hostPublicKey: string;
+  /** Private key (OpenSSH format) the server accepts for `username`. */
+  userPrivateKey: string;
+  username: string;
+  password: string;
+  /** Every command the server was asked to run, in order. */
+  execs: string[];
+  close(): Promise<void>;
+}
+
+/** Answers one exec; write to stream, then call stream.exit(code) and stream.end(). */
+export type ExecHandler = (command: string, stream: ServerChannel) => void;
+
+export async function startTestSshServer(onExec: ExecHandler, username = 'alice', password = 's3cret'): Promise<TestSshServer> {
+  const hostKey = utils.generateKeyPairSync('ed25519');
+  const userKey = utils.generateKeyPairSync('ed25519');
+  const allowed = utils.parseKey(userKey.public) as ParsedKey;
+  const execs: string[] = [];
+
+  const onClient = (client: Connection): void => {
+    client.on('authentication', (ctx) => {
+      if (ctx.username !== username) return ctx.reject();
+      if (ctx.method === 'password') return ctx.password === password ? ctx.accept() : ctx.reject();
+      if (ctx.method === 'publickey') {
+        const sameKey = ctx.key.algo === allowed.type && ctx.key.data.equals(allowed.getPublicSSH());
+        if (!sameKey) return ctx.reject();
+        if (ctx.signature && ctx.blob && !allowed.verify(ctx.blob, ctx.signature, ctx.hashAlgo)) return ctx.reject();
+        return ctx.accept();
+      }
+      return ctx.reject(['publickey', 'password']);
+    });
+    client.on('ready', () => {
+      client.on('session', (accept) => {
+        accept().on('exec', (acceptExec, _reject, info) => {
+          execs.push(info.command);
+          onExec(info.command, acceptExec());
+        });
+      });
+    });
+    client.on('error', () => {
+      /* clients that refuse our host key drop the socket; expected in tests */
+    });
+  };
+
+  const server = new Server({ hostKeys: [hostKey.private] }, onClient);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const blob = Buffer.from(hostKey.public.split(' ')[1] ?? '', 'base64');
+  return {
+    port: (server.address() as AddressInfo).port,
+    hostFingerprint: `SHA256:${createHash('sha256').update(blob).digest('base64').replace(/=+$/, '')}`,
+    hostPublicKey: hostKey.public,
+    userPrivateKey: userKey.private,
+    username,
+    password,
+    execs,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
