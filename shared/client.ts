@@ -1,7 +1,8 @@
 // The renderer's typed client, generated from the contract: `api.projects.create({...})` is checked against the
 // call's zod types at compile time. The transport is the only thing that differs between the Electron shell
 // (preload functions) and the browser shell (HTTP + WebSocket).
-import { METHODS, type EventName, type EventPayload, type Method, type Params, type Result } from './contract.js';
+import type { EventName, EventPayload, Method, Params, Result } from './contract.js';
+import { METHODS } from './methods.js';
 import { ApiError, isApiErrorShape } from './errors.js';
 
 export interface Transport {

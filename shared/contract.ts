@@ -139,13 +139,8 @@ export type Events = typeof events;
 export type EventName = keyof Events;
 export type EventPayload<E extends EventName> = z.output<Events[E]>;
 
-export const METHODS = Object.keys(calls) as Method[];
-export const EVENT_NAMES = Object.keys(events) as EventName[];
+export { METHODS, EVENT_NAMES, channelOf, EVENT_CHANNEL } from './methods.js';
 
 export function isMethod(name: string): name is Method {
   return Object.prototype.hasOwnProperty.call(calls, name);
 }
-
-/** The IPC channel of a call in the Electron shell; the browser shell uses /api/<method>. */
-export const channelOf = (m: Method) => `simdeck:${m}`;
-export const EVENT_CHANNEL = 'simdeck:event';

@@ -1,6 +1,6 @@
 // `simdeck`: the command line that shares SimDeck's core. `serve` runs the browser shell.
 import path from 'node:path';
-import { startCoreWorker } from '../host/worker-link.js';
+import { startCoreWorker, type CoreLink } from '../host/worker-link.js';
 import { newToken } from '../shell-browser/auth.js';
 import { startBrowserShell } from '../shell-browser/server.js';
 import { parseArgs, USAGE, UsageError, type ServeArgs } from './args.js';
@@ -12,13 +12,17 @@ export const VERSION = typeof SIMDECK_VERSION === 'string' ? SIMDECK_VERSION : '
 
 async function serve(args: ServeArgs): Promise<void> {
   const workspaceDir = path.resolve(args.workspace ?? defaultWorkspaceDir());
-  const core = await startCoreWorker({ shell: 'browser', workspaceDir, vault: 'file', version: VERSION });
-  const shell = await startBrowserShell({
-    core,
-    token: newToken(),
-    port: args.port,
-    staticDir: path.join(__dirname, '..', 'renderer'),
-  });
+  // The core (SQLite, migrations) and the HTTP server start side by side; the address is printed once both are up.
+  const starting = startCoreWorker({ shell: 'browser', workspaceDir, vault: 'file', version: VERSION });
+  const [core, shell] = await Promise.all([
+    starting,
+    startBrowserShell({
+      core: deferredCore(starting),
+      token: newToken(),
+      port: args.port,
+      staticDir: path.join(__dirname, '..', 'renderer'),
+    }),
+  ]);
   process.stdout.write(`SimDeck at ${shell.url}\n`);
   process.stdout.write(`Workspace: ${workspaceDir}\n`);
   if (args.open) openInBrowser(shell.url);
@@ -32,6 +36,24 @@ async function serve(args: ServeArgs): Promise<void> {
   };
   process.on('SIGINT', () => void stop());
   process.on('SIGTERM', () => void stop());
+}
+
+/** A core handle usable before the core is up: calls and subscriptions wait for it. */
+function deferredCore(starting: Promise<CoreLink>): Pick<CoreLink, 'call' | 'onEvent'> {
+  return {
+    call: async (method, params) => (await starting).call(method, params),
+    onEvent(listener) {
+      let off = () => {};
+      let cancelled = false;
+      void starting.then((core) => {
+        if (!cancelled) off = core.onEvent(listener);
+      }, () => undefined);
+      return () => {
+        cancelled = true;
+        off();
+      };
+    },
+  };
 }
 
 export async function main(argv: string[]): Promise<number> {

@@ -1,12 +1,13 @@
 // Builds SimDeck's core for one workspace: database, vault, log, backends and the router. The shells (Electron,
 // browser) only move calls and events in and out of it.
 import path from 'node:path';
-import type { EventName } from '../../shared/contract.js';
+import { events, type EventName } from '../../shared/contract.js';
 import type { Envelope } from '../../shared/transport.js';
 import { SecretStore } from '../secrets/secret-store.js';
 import type { Vault } from '../secrets/vault.js';
 import { Activity } from '../workspace/activity.js';
 import { openWorkspaceDb } from '../workspace/db.js';
+import { lockWorkspace } from '../workspace/lock.js';
 import { Jobs } from '../workspace/jobs.js';
 import { Projects } from '../workspace/projects.js';
 import { Targets } from '../workspace/targets.js';
@@ -36,9 +37,22 @@ export interface Core {
 }
 
 export function createCore(opts: CoreOptions): Core {
+  const unlock = lockWorkspace(opts.workspaceDir);
   const redactor = new Redactor();
   const log = createFileLogger(path.join(opts.workspaceDir, 'logs'), redactor, opts.logToStderr);
-  const db = openWorkspaceDb(opts.workspaceDir);
+  let db: ReturnType<typeof openWorkspaceDb>;
+  try {
+    db = openWorkspaceDb(opts.workspaceDir);
+  } catch (err) {
+    unlock();
+    throw err;
+  }
+  // Events are checked against the contract where they are made, so the UI can trust their shape.
+  const emit = (event: EventName, payload: unknown) => {
+    const checked = events[event].safeParse(payload);
+    if (checked.success) opts.emit(event, checked.data);
+    else log.error('refused to emit an event that breaks the contract', { event });
+  };
   const activity = new Activity(db);
   const secrets = new SecretStore(db, opts.vault, redactor);
   const s: Services = {
@@ -50,9 +64,9 @@ export function createCore(opts: CoreOptions): Core {
     activity,
     secrets,
     log,
-    emit: (event, payload) => opts.emit(event, payload),
+    emit,
     adapterContext: {
-      activity: createActivityRecorder(activity, redactor, (e) => opts.emit('activity.appended', e)),
+      activity: createActivityRecorder(activity, redactor, (e) => emit('activity.appended', e)),
       secrets,
       log,
     },
@@ -66,6 +80,7 @@ export function createCore(opts: CoreOptions): Core {
     async close() {
       await disposeAdapters();
       db.close();
+      unlock();
       log.info('core stopped');
     },
   };

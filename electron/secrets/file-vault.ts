@@ -12,6 +12,7 @@ export const KEY_FILE = 'vault.key';
 
 export function loadOrCreateKey(dir: string): Buffer {
   const file = path.join(dir, KEY_FILE);
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   try {
     const fd = fs.openSync(file, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, 0o600);
     const key = randomBytes(32);

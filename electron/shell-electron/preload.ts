@@ -4,7 +4,8 @@
 // the calls in shared/contract.ts and nothing more.
 import { contextBridge, ipcRenderer } from 'electron';
 import type { IpcRendererEvent } from 'electron';
-import { EVENT_CHANNEL, EVENT_NAMES, METHODS, channelOf, type EventName, type Method } from '../../shared/contract.js';
+import type { EventName, Method } from '../../shared/contract.js';
+import { EVENT_CHANNEL, EVENT_NAMES, METHODS, channelOf } from '../../shared/methods.js';
 import type { Envelope, PreloadBridge } from '../../shared/transport.js';
 
 function callFor(method: Method) {
@@ -26,7 +27,7 @@ function onEvent(listener: (event: EventName, payload: unknown) => void): () => 
 
 function isEventMessage(message: unknown): message is { event: EventName; payload: unknown } {
   const event = (message as { event?: unknown } | null)?.event;
-  return typeof event === 'string' && (EVENT_NAMES as string[]).includes(event);
+  return typeof event === 'string' && (EVENT_NAMES as readonly string[]).includes(event);
 }
 
 export const bridge: PreloadBridge = {

@@ -67,3 +67,22 @@ describe('projects through the router', () => {
     expect((await fails(t.core, 'projects.get', { id: p.id })).code).toBe('NOT_FOUND');
   });
 });
+
+describe('events', () => {
+  it('are checked against the contract before they leave the core', async () => {
+    t = openTempCore();
+    const { createCore } = await import('../core/core.js');
+    const { FileVault, loadOrCreateKey } = await import('../secrets/file-vault.js');
+    const seen: unknown[] = [];
+    const core = createCore({
+      shell: 'browser',
+      version: 'test',
+      workspaceDir: t.dir,
+      vault: new FileVault(loadOrCreateKey(t.dir)),
+      emit: (event, payload) => seen.push({ event, payload }),
+    });
+    await ok(core, 'projects.create', { name: 'emits' });
+    expect(seen).toEqual([{ event: 'projects.changed', payload: { projectId: expect.any(String) } }]);
+    await core.close();
+  });
+});

@@ -132,7 +132,7 @@ describe('browser transport events', () => {
     sockets[0]!.send({ event: 'projects.changed', payload: { projectId: 'p1' } });
     sockets[0]!.send({ event: 'nope', payload: {} });
     sockets[0]!.send('not json');
-    sockets[0]!.send({ event: 'notice', payload: { level: 'loud', message: 'x' } });
+    sockets[0]!.send({ event: 'notice', payload: 'not an object' });
     expect(got).toEqual([['projects.changed', { projectId: 'p1' }]]);
     expect(statuses).toEqual(['connecting', 'connected']);
   });

@@ -42,7 +42,7 @@ describe('electron transport', () => {
     const seen: unknown[] = [];
     api.on('targets.changed', (p) => seen.push(p));
     emit('targets.changed', { targetId: null });
-    emit('targets.changed', { targetId: 5 });
+    emit('targets.changed', null);
     emit('bogus', {});
     expect(seen).toEqual([{ targetId: null }]);
   });

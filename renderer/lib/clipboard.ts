@@ -17,6 +17,12 @@ export async function copyText(text: string, fallbackElement?: Element | null): 
     const sel = window.getSelection();
     sel?.removeAllRanges();
     sel?.addRange(range);
+    // The desktop app denies every permission, clipboard included; copying a selection during a click still works.
+    try {
+      if (document.execCommand?.('copy')) return 'copied';
+    } catch {
+      /* leave the text selected */
+    }
     return 'selected';
   }
   return 'failed';

@@ -1,0 +1,49 @@
+// The names of every call and event, without their schemas. The renderer and the Electron preload need only
+// the names, and importing them from here keeps zod out of the UI bundle and the preload (faster start-up).
+// The compile-time checks below fail the build if this list and shared/contract.ts ever disagree.
+import type { EventName, Method } from './contract.js';
+
+export const METHODS = [
+  'app.info',
+  'projects.list',
+  'projects.get',
+  'projects.create',
+  'projects.rename',
+  'projects.describe',
+  'projects.setTags',
+  'projects.setArchived',
+  'projects.delete',
+  'targets.list',
+  'targets.create',
+  'targets.update',
+  'targets.delete',
+  'targets.attachSecret',
+  'targets.check',
+  'jobs.list',
+  'activity.list',
+  'secrets.store',
+  'secrets.list',
+  'secrets.delete',
+] as const satisfies readonly Method[];
+
+export const EVENT_NAMES = [
+  'projects.changed',
+  'targets.changed',
+  'jobs.changed',
+  'activity.appended',
+  'notice',
+] as const satisfies readonly EventName[];
+
+// Every contract method and event must be listed above.
+type Unlisted<All, Listed> = Exclude<All, Listed>;
+const allMethodsListed: Unlisted<Method, (typeof METHODS)[number]> extends never ? true : never = true;
+const allEventsListed: Unlisted<EventName, (typeof EVENT_NAMES)[number]> extends never ? true : never = true;
+void allMethodsListed;
+void allEventsListed;
+
+const eventSet = new Set<string>(EVENT_NAMES);
+export const isEventName = (name: unknown): name is EventName => typeof name === 'string' && eventSet.has(name);
+
+/** The IPC channel of a call in the Electron shell; the browser shell uses /api/<method>. */
+export const channelOf = (m: Method) => `simdeck:${m}`;
+export const EVENT_CHANNEL = 'simdeck:event';
