@@ -117,7 +117,16 @@ const defaultRun = (command, args, options) =>
  * `run` is spawnSync-like and injectable so the decision logic can be tested without compilers or network.
  */
 export function ensureElectronSqlite({ root = ROOT, env = process.env, log = console.log, warn = console.error, run = defaultRun } = {}) {
-  const binary = findElectronBinary(root, env);
+  let binary = findElectronBinary(root, env);
+  // Electron 45 downloads its binary on first use instead of at install; fetch it now, before we build for it.
+  if ('missing' in binary && !env.ELECTRON_OVERRIDE_DIST_PATH && !env.ELECTRON_SKIP_BINARY_DOWNLOAD) {
+    const installer = path.join(root, 'node_modules', 'electron', 'install.js');
+    if (fs.existsSync(installer)) {
+      log('electron-native: downloading the Electron binary (first start only)…');
+      run(process.execPath, [installer], { cwd: root, env, stdio: 'inherit' });
+      binary = findElectronBinary(root, env);
+    }
+  }
   if ('missing' in binary) {
     warn(`electron-native: ${binary.missing}`);
     return 1;

@@ -96,6 +96,35 @@ describe('ensureElectronSqlite', () => {
     expect(calls).toEqual([]);
   });
 
+  it('downloads the Electron binary on first start (Electron 45 no longer does it at install)', () => {
+    const root = fakeRepo({ binary: false });
+    fs.writeFileSync(path.join(root, 'node_modules/electron/install.js'), '');
+    const { run: build, calls } = fakeRun();
+    const run: Run = (command, args, options) => {
+      if (args[0]?.endsWith(path.join('electron', 'install.js'))) {
+        calls.push({ command, args });
+        fs.writeFileSync(path.join(root, 'node_modules/electron/path.txt'), 'electron');
+        fs.mkdirSync(path.join(root, 'node_modules/electron/dist'), { recursive: true });
+        fs.writeFileSync(path.join(root, 'node_modules/electron/dist/electron'), '');
+        return { status: 0 };
+      }
+      return build(command, args, options);
+    };
+    expect(ensureElectronSqlite({ root, env: {}, log: vi.fn(), warn: vi.fn(), run })).toBe(0);
+    expect(calls[0]!.args[0]).toMatch(/electron[/\\]install\.js$/);
+    expect(fs.existsSync(path.join(root, '.electron-native', 'better_sqlite3.node'))).toBe(true);
+  });
+
+  it('does not try to download when told to skip it, and says what to do', () => {
+    const root = fakeRepo({ binary: false });
+    fs.writeFileSync(path.join(root, 'node_modules/electron/install.js'), '');
+    const warn = vi.fn();
+    const { run, calls } = fakeRun();
+    expect(ensureElectronSqlite({ root, env: { ELECTRON_SKIP_BINARY_DOWNLOAD: '1' }, log: vi.fn(), warn, run })).toBe(1);
+    expect(calls).toEqual([]);
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining('npx install-electron'));
+  });
+
   it('installs a prebuilt Electron binary, records versions, and leaves the Node build alone', () => {
     const root = fakeRepo();
     const { run, calls } = fakeRun();

@@ -88,6 +88,11 @@ export const calls = {
     Target,
     'Link a stored secret to a target for a role.',
   ),
+  'targets.detachSecret': call(
+    z.object({ id, role: z.string().min(1) }).strict(),
+    Target,
+    'Unlink the secret of a role from a target (the secret itself stays in the vault until deleted).',
+  ),
   'targets.check': call(
     z.object({ id }).strict(),
     TargetCheck,

@@ -18,6 +18,7 @@ export const METHODS = [
   'targets.update',
   'targets.delete',
   'targets.attachSecret',
+  'targets.detachSecret',
   'targets.check',
   'jobs.list',
   'activity.list',

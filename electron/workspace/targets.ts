@@ -82,6 +82,13 @@ export class Targets {
     return this.get(id);
   }
 
+  detachSecret(id: string, role: string): Target {
+    const refs = { ...this.get(id).secretRefs };
+    delete refs[role];
+    this.db.prepare('UPDATE targets SET secret_refs = ?, updated_at = ? WHERE id = ?').run(JSON.stringify(refs), now(), id);
+    return this.get(id);
+  }
+
   delete(id: string, confirmName: string): void {
     const target = this.get(id);
     if (confirmName !== target.name) {

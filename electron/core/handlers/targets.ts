@@ -4,7 +4,13 @@ import type { Services } from '../services.js';
 
 type TargetHandlers = Pick<
   Handlers,
-  'targets.list' | 'targets.create' | 'targets.update' | 'targets.delete' | 'targets.attachSecret' | 'targets.check'
+  | 'targets.list'
+  | 'targets.create'
+  | 'targets.update'
+  | 'targets.delete'
+  | 'targets.attachSecret'
+  | 'targets.detachSecret'
+  | 'targets.check'
 >;
 
 export function targetHandlers(s: Services): TargetHandlers {
@@ -28,6 +34,7 @@ export function targetHandlers(s: Services): TargetHandlers {
       }
       return changed(s.targets.attachSecret(p.id, p.role, p.secretId));
     },
+    'targets.detachSecret': (p) => changed(s.targets.detachSecret(p.id, p.role)),
     'targets.check': async (p) => {
       const target = s.targets.get(p.id);
       const adapter = await adapterFor(target.kind);
