@@ -16,9 +16,41 @@ import {
   TargetKind,
   TargetSettings,
 } from './domain.js';
+import { EnvironmentManager, InstalledManager, RecordView, RecreatePlan, RunInfo, ScoreComparison } from './reproduce.js';
 
 const id = z.string().min(1, 'an id is required').max(64);
 const none = z.object({}).strict();
+
+/** A file the core should read: a path on this machine (Electron, CLI) or a file uploaded to the browser shell. */
+const FileSource = z.union([
+  z.object({ path: z.string().min(1, 'a file path is required') }).strict(),
+  z.object({ uploadId: z.string().uuid('not an upload id') }).strict(),
+]);
+const decoyName = z.string().min(1).max(500).optional();
+const dir = z.string().min(1, 'choose a folder');
+
+const InspectResult = z.object({
+  file: z.string(),
+  format: z.string(),
+  layers: z.array(z.string()),
+  decoys: z.array(z.string()),
+  view: RecordView.nullable(),
+  notes: z.array(z.string()),
+  init: z
+    .object({
+      author: z.string(),
+      email: z.string(),
+      license: z.string(),
+      pyrosettaBuild: z.string(),
+      datetime: z.string(),
+      options: z.record(z.string(), z.unknown()),
+      files: z.array(z.object({ option: z.string(), name: z.string(), bytes: z.number(), kind: z.string() })),
+      numPoses: z.number(),
+      metadata: z.record(z.string(), z.unknown()),
+    })
+    .nullable(),
+  needsHelper: z.object({ reason: z.string() }).nullable(),
+});
 
 function call<P extends z.ZodType, R extends z.ZodType>(params: P, result: R, doc: string) {
   return { params, result, doc };
@@ -125,6 +157,56 @@ export const calls = {
   ),
   'secrets.list': call(none, z.array(SecretInfo), 'Stored secrets (labels only).'),
   'secrets.delete': call(z.object({ id }).strict(), z.object({ deleted: z.literal(true) }), 'Forget a secret.'),
+
+  'reproduce.inspect': call(
+    z.object({ source: FileSource, decoyName }).strict(),
+    InspectResult,
+    'Read a PyRosettaCluster result file (decoy, scorefile, .init, pose) and show its record. Never executes anything.',
+  ),
+  'reproduce.managers': call(none, z.array(InstalledManager), 'Environment managers found on this machine, with versions.'),
+  'reproduce.planRecreate': call(
+    z.object({ source: FileSource, decoyName, dir, manager: EnvironmentManager.optional() }).strict(),
+    RecreatePlan,
+    'What recreating the environment will write and run, for the researcher to confirm.',
+  ),
+  'reproduce.recreate': call(
+    z.object({ source: FileSource, decoyName, dir, manager: EnvironmentManager.optional(), confirm: z.literal(true) }).strict(),
+    RunInfo,
+    'Write the environment files and run the manager (after confirmation); output streams as run.output events.',
+  ),
+  'reproduce.runs': call(none, z.array(RunInfo), 'Recreate and reproduce runs of this session.'),
+  'reproduce.cancel': call(z.object({ runId: z.string() }).strict(), RunInfo, 'Stop a run and everything it started.'),
+  'reproduce.getRepo': call(z.object({ projectId: z.string() }).strict(), z.object({ url: z.string().nullable() }), 'The repository URL remembered for a project.'),
+  'reproduce.setRepo': call(
+    z.object({ projectId: z.string(), url: z.string().min(1) }).strict(),
+    z.object({ url: z.string() }),
+    'Remember the repository of a project (records only hold the commit SHA1).',
+  ),
+  'reproduce.script': call(
+    z
+      .object({
+        source: FileSource,
+        decoyName,
+        repoUrl: z.string().min(1),
+        workDir: dir,
+        envDir: dir,
+        manager: EnvironmentManager.optional(),
+        protocolsModule: z.string().regex(/^[A-Za-z_][\w.]*$/, 'a Python module name, e.g. my_protocols').optional(),
+      })
+      .strict(),
+    z.object({ gitCommands: z.array(z.string()), script: z.string(), scriptPath: z.string(), runCommand: z.string() }),
+    'The git commands and the reproduce() script for a record, written into the work folder.',
+  ),
+  'reproduce.run': call(
+    z.object({ source: FileSource, decoyName, workDir: dir, envDir: dir, manager: EnvironmentManager.optional(), confirm: z.literal(true) }).strict(),
+    RunInfo,
+    'Run the generated script in the recreated environment; output streams as run.output events.',
+  ),
+  'reproduce.compare': call(
+    z.object({ original: FileSource, decoyName, reproduced: FileSource }).strict(),
+    ScoreComparison,
+    'Compare the record of a reproduced decoy with the original, scores side by side.',
+  ),
 } as const;
 
 export const events = {
@@ -133,6 +215,8 @@ export const events = {
   'jobs.changed': z.object({ jobIds: z.array(z.string()) }),
   'activity.appended': ActivityEntry,
   'notice': z.object({ level: z.enum(['info', 'warning', 'error']), message: z.string() }),
+  'run.output': z.object({ runId: z.string(), stream: z.enum(['stdout', 'stderr', 'info']), chunk: z.string() }),
+  'run.finished': RunInfo,
 } as const;
 
 export type Calls = typeof calls;

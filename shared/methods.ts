@@ -25,6 +25,17 @@ export const METHODS = [
   'secrets.store',
   'secrets.list',
   'secrets.delete',
+  'reproduce.inspect',
+  'reproduce.managers',
+  'reproduce.planRecreate',
+  'reproduce.recreate',
+  'reproduce.runs',
+  'reproduce.cancel',
+  'reproduce.getRepo',
+  'reproduce.setRepo',
+  'reproduce.script',
+  'reproduce.run',
+  'reproduce.compare',
 ] as const satisfies readonly Method[];
 
 export const EVENT_NAMES = [
@@ -33,6 +44,8 @@ export const EVENT_NAMES = [
   'jobs.changed',
   'activity.appended',
   'notice',
+  'run.output',
+  'run.finished',
 ] as const satisfies readonly EventName[];
 
 // Every contract method and event must be listed above.

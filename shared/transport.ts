@@ -9,7 +9,12 @@ export type Envelope = { ok: true; result: unknown } | { ok: false; error: ApiEr
 export interface PreloadBridge {
   calls: Record<Method, (params: unknown) => Promise<Envelope>>;
   onEvent(listener: (event: EventName, payload: unknown) => void): () => void;
+  /** The real path of a dropped file (Electron's webUtils.getPathForFile). */
+  pathForFile(file: File): string;
 }
+
+/** Browser shell: POST the file's bytes to /upload?name=<file name> (bearer token); answers {uploadId, name, bytes}. */
+export const UPLOAD_PATH = '/upload';
 
 /** Browser shell: POST /api/<method> with this header; events on WebSocket /ws?token=<token>. */
 export const TOKEN_HEADER = 'authorization';

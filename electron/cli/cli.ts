@@ -6,6 +6,7 @@ import { startBrowserShell } from '../shell-browser/server.js';
 import { parseArgs, USAGE, UsageError, type ServeArgs } from './args.js';
 import { openInBrowser } from './open-url.js';
 import { defaultWorkspaceDir } from './workspace-dir.js';
+import { uploadsDir } from '../workspace/uploads.js';
 
 declare const SIMDECK_VERSION: string;
 export const VERSION = typeof SIMDECK_VERSION === 'string' ? SIMDECK_VERSION : '0.0.0-dev';
@@ -21,6 +22,7 @@ async function serve(args: ServeArgs): Promise<void> {
       token: newToken(),
       port: args.port,
       staticDir: path.join(__dirname, '..', 'renderer'),
+      uploadDir: uploadsDir(workspaceDir),
     }),
   ]);
   process.stdout.write(`SimDeck at ${shell.url}\n`);

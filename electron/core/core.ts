@@ -15,6 +15,7 @@ import { createActivityRecorder } from './activity-recorder.js';
 import { disposeAdapters } from './adapters.js';
 import { miscHandlers } from './handlers/misc.js';
 import { projectHandlers } from './handlers/projects.js';
+import { reproduceHandlers } from './handlers/reproduce.js';
 import { targetHandlers } from './handlers/targets.js';
 import { createFileLogger } from './logger.js';
 import { Redactor } from './redactor.js';
@@ -71,7 +72,7 @@ export function createCore(opts: CoreOptions): Core {
       log,
     },
   };
-  const handlers: Handlers = { ...miscHandlers(s), ...projectHandlers(s), ...targetHandlers(s) };
+  const handlers: Handlers = { ...miscHandlers(s), ...projectHandlers(s), ...targetHandlers(s), ...reproduceHandlers(s) };
   const router = createRouter(handlers, log);
   log.info('core started', { shell: opts.shell, version: opts.version, workspace: opts.workspaceDir, vault: opts.vault.backend });
   return {

@@ -75,3 +75,19 @@ describe('secrets vault (browser shell: key file)', () => {
     await ok(t.core, 'targets.create', { name: 'y', kind: 'slurm', settings: { host: 'h', privateKeyPath: '/home/me/.ssh/id_ed25519' } });
   });
 });
+
+describe('target credentials lifecycle', () => {
+  it('removing a target removes its secrets from the vault, but not ones another target uses', async () => {
+    t = openTempCore();
+    const own = await ok<{ id: string }>(t.core, 'secrets.store', { label: 'a password', value: 'pw-own-123' });
+    const shared = await ok<{ id: string }>(t.core, 'secrets.store', { label: 'shared passphrase', value: 'pw-shared-456' });
+    const a = await ok<Target>(t.core, 'targets.create', { name: 'a', kind: 'slurm', settings: {} });
+    const b = await ok<Target>(t.core, 'targets.create', { name: 'b', kind: 'slurm', settings: {} });
+    await ok(t.core, 'targets.attachSecret', { id: a.id, role: 'password', secretId: own.id });
+    await ok(t.core, 'targets.attachSecret', { id: a.id, role: 'keyPassphrase', secretId: shared.id });
+    await ok(t.core, 'targets.attachSecret', { id: b.id, role: 'keyPassphrase', secretId: shared.id });
+    await ok(t.core, 'targets.delete', { id: a.id, confirmName: 'a' });
+    const left = await ok<{ id: string }[]>(t.core, 'secrets.list');
+    expect(left.map((x) => x.id)).toEqual([shared.id]);
+  });
+});

@@ -118,3 +118,19 @@ describe('browser shell', () => {
     ws!.close();
   });
 });
+
+describe('uploads', () => {
+  it('stores a dropped file under the workspace, only with the token, with a safe name', async () => {
+    await shell.close();
+    const uploadDir = path.join(t.dir, 'uploads');
+    shell = await startBrowserShell({ core: { call: (m, p) => t.core.call(m, p), onEvent: () => () => {} }, token, port: 0, staticDir, uploadDir });
+    const up = (name: string, headers: Record<string, string>) =>
+      fetch(`${base()}/upload?name=${encodeURIComponent(name)}`, { method: 'POST', headers, body: Buffer.from('REMARK x') });
+    expect((await up('decoy.pdb', {})).status).toBe(401);
+    const res = await up('../../etc/evil.pdb.bz2', auth());
+    expect(res.status).toBe(200);
+    const { result } = (await res.json()) as { result: { uploadId: string; name: string; bytes: number } };
+    expect(result).toMatchObject({ name: 'evil.pdb.bz2', bytes: 8 });
+    expect(fs.readFileSync(path.join(uploadDir, result.uploadId, 'evil.pdb.bz2'), 'utf8')).toBe('REMARK x');
+  });
+});

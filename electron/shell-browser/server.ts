@@ -9,12 +9,15 @@ import { API_PREFIX, WS_PATH, type Envelope } from '../../shared/transport.js';
 import type { CoreLink } from '../host/worker-link.js';
 import { allowedOrigins, bearerToken, cookieName, cookieToken, hostAllowed, sameToken } from './auth.js';
 import { resolveStatic } from './static-files.js';
+import { receiveUpload, UPLOAD_PATH } from './uploads.js';
 
 export interface BrowserShellOptions {
   core: Pick<CoreLink, 'call' | 'onEvent'>;
   token: string;
   port: number;
   staticDir: string;
+  /** Where uploaded files go (<workspace>/uploads); uploads are refused when unset. */
+  uploadDir?: string;
   maxBodyBytes?: number;
 }
 
@@ -90,6 +93,20 @@ export async function startBrowserShell(opts: BrowserShellOptions): Promise<Brow
     sendEnvelope(res, env.ok ? 200 : STATUS[env.error.code], env);
   }
 
+  async function handleUpload(req: IncomingMessage, res: ServerResponse, url: URL) {
+    if (req.method !== 'POST') return deny(res, 405, 'INVALID_INPUT', 'Uploads use POST with the file as the body.');
+    if (!sameToken(bearerToken(req), opts.token)) return deny(res, 401, 'UNAUTHORIZED', NO_TOKEN);
+    const origin = req.headers.origin;
+    if (origin && !allowedOrigins(port).has(origin)) return deny(res, 403, 'FORBIDDEN', `Uploads from ${origin} are not allowed.`);
+    if (!opts.uploadDir) return deny(res, 404, 'UNKNOWN_METHOD', 'This server does not take uploads.');
+    try {
+      const result = await receiveUpload(req, opts.uploadDir, url.searchParams.get('name'));
+      sendEnvelope(res, 200, { ok: true, result });
+    } catch (err) {
+      deny(res, 413, 'INVALID_INPUT', (err as Error).message);
+    }
+  }
+
   function handleStatic(req: IncomingMessage, res: ServerResponse, url: URL) {
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'Method not allowed', 'text/plain');
     const fromQuery = url.searchParams.get('token');
@@ -108,7 +125,9 @@ export async function startBrowserShell(opts: BrowserShellOptions): Promise<Brow
     const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
     const handled = url.pathname.startsWith(API_PREFIX)
       ? handleApi(req, res, url.pathname.slice(API_PREFIX.length))
-      : (handleStatic(req, res, url), undefined);
+      : url.pathname === UPLOAD_PATH
+        ? handleUpload(req, res, url)
+        : (handleStatic(req, res, url), undefined);
     void handled?.catch((err) => deny(res, 500, 'INTERNAL', `SimDeck server error: ${(err as Error).message}`));
   });
 

@@ -106,6 +106,7 @@ export const ipcRenderer = {
 };
 
 export const contextBridge = { exposeInMainWorld: vi.fn() };
+export const webUtils = { getPathForFile: vi.fn((file: { name?: string }) => `/dropped/${file.name ?? 'file'}`) };
 export const session = { defaultSession: new FakeSession() };
 export const shell = { openExternal: vi.fn((_url: string) => Promise.resolve()) };
 export const dialog = { showErrorBox: vi.fn() };
@@ -141,4 +142,4 @@ export function resetFake(): void {
   safeStorage.decryptString.mockImplementation((data: Buffer) => data.toString().replace(/^sealed:/, ''));
 }
 
-export default { app, BrowserWindow, contextBridge, dialog, ipcMain, ipcRenderer, safeStorage, session, shell, utilityProcess };
+export default { app, BrowserWindow, contextBridge, dialog, ipcMain, ipcRenderer, safeStorage, session, shell, utilityProcess, webUtils };

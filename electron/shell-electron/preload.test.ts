@@ -29,8 +29,8 @@ describe('preload bridge', () => {
     expect(exposed[0]?.[0]).toBe('simdeck');
   });
 
-  it('has exactly calls and onEvent', () => {
-    expect(Object.keys(bridge).sort()).toEqual(['calls', 'onEvent']);
+  it('has exactly calls, onEvent and pathForFile', () => {
+    expect(Object.keys(bridge).sort()).toEqual(['calls', 'onEvent', 'pathForFile']);
     expect(typeof bridge.onEvent).toBe('function');
   });
 
@@ -82,5 +82,11 @@ describe('onEvent', () => {
 
   it('rejects a non-function listener', () => {
     expect(() => bridge.onEvent('x' as never)).toThrow(TypeError);
+  });
+});
+
+describe('pathForFile', () => {
+  it("gives the dropped file's real path through webUtils, so the core reads it in place", () => {
+    expect(bridge.pathForFile({ name: 'decoy.pdb.bz2' } as File)).toBe('/dropped/decoy.pdb.bz2');
   });
 });

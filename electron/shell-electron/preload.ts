@@ -2,7 +2,7 @@
 // `window.simdeck`: one function per contract method and an event subscription. Never ipcRenderer itself or a
 // generic send/invoke (Electron's context-isolation guide calls that "bad code"): the page can reach exactly
 // the calls in shared/contract.ts and nothing more.
-import { contextBridge, ipcRenderer } from 'electron';
+import { contextBridge, ipcRenderer, webUtils } from 'electron';
 import type { IpcRendererEvent } from 'electron';
 import type { EventName, Method } from '../../shared/contract.js';
 import { EVENT_CHANNEL, EVENT_NAMES, METHODS, channelOf } from '../../shared/methods.js';
@@ -30,9 +30,15 @@ function isEventMessage(message: unknown): message is { event: EventName; payloa
   return typeof event === 'string' && (EVENT_NAMES as readonly string[]).includes(event);
 }
 
+/** The real path of a file dropped on the window, so the core reads it in place (no upload needed). */
+function pathForFile(file: File): string {
+  return webUtils.getPathForFile(file);
+}
+
 export const bridge: PreloadBridge = {
   calls: Object.fromEntries(METHODS.map((m) => [m, callFor(m)])) as PreloadBridge['calls'],
   onEvent,
+  pathForFile,
 };
 
 contextBridge.exposeInMainWorld('simdeck', bridge);

@@ -18,6 +18,7 @@ function bridge(answers: Record<string, Envelope | unknown>) {
         listener = null;
       };
     },
+    pathForFile: (file) => `/dropped/${file.name}`,
   };
   return { b, emit: (e: string, p: unknown) => listener?.(e as EventName, p) };
 }

@@ -1,13 +1,15 @@
-import { useRef, useState, type FormEvent } from 'react';
+import { Fragment, useRef, useState, type FormEvent } from 'react';
 import { toApiError } from '../../shared/client.js';
 import type { Target, TargetCheck, TargetKind } from '../../shared/domain.js';
 import { api } from '../api/index.js';
 import { ConfirmDialog } from '../components/ConfirmDialog.js';
+import { CredentialsDialog } from '../components/CredentialsDialog.js';
 import { DataTable, type Column } from '../components/DataTable.js';
 import { EmptyState } from '../components/EmptyState.js';
 import { FormField } from '../components/FormField.js';
 import { PageHeader } from '../components/PageHeader.js';
 import { StateBadge } from '../components/StateBadge.js';
+import { credentialsSet } from '../lib/credentials.js';
 import { splitFieldErrors, type FormErrors } from '../lib/fieldErrors.js';
 import { formatTime } from '../lib/format.js';
 import { TARGET_FIELDS, TARGET_KINDS, buildSettings, kindLabel, summarizeSettings } from '../lib/targets.js';
@@ -26,6 +28,8 @@ export function TargetsView() {
   const [checks, setChecks] = useState<Record<string, CheckState>>({});
   const [shownCheck, setShownCheck] = useState<string | null>(null);
   const [deleting, setDeleting] = useState<Target | null>(null);
+  // By id, so the dialog follows the live target as secrets are attached and detached.
+  const [credentialsId, setCredentialsId] = useState<string | null>(null);
   const nameRef = useRef<HTMLInputElement>(null);
 
   const check = async (t: Target) => {
@@ -54,6 +58,26 @@ export function TargetsView() {
           {summarizeSettings(t)}
         </span>
       ),
+    },
+    {
+      key: 'credentials',
+      header: 'Credentials',
+      className: 'col-credentials',
+      render: (t) => {
+        const set = credentialsSet(t);
+        if (!set.length) return <span className="muted" data-testid="target-credentials-summary">—</span>;
+        // Wraps between roles, never inside one ("key / passphrase"), so the column stays narrow.
+        return (
+          <span data-testid="target-credentials-summary">
+            {set.map((r, i) => (
+              <Fragment key={r}>
+                {i > 0 ? ', ' : ''}
+                <span className="nowrap">{r}</span>
+              </Fragment>
+            ))}
+          </span>
+        );
+      },
     },
     {
       key: 'check',
@@ -86,6 +110,15 @@ export function TargetsView() {
           </button>
           <button
             type="button"
+            className="button button-small"
+            onClick={() => setCredentialsId(t.id)}
+            aria-label={`Credentials of ${t.name}`}
+            data-testid="target-credentials"
+          >
+            Credentials
+          </button>
+          <button
+            type="button"
             className="button button-small button-danger-quiet"
             onClick={() => setDeleting(t)}
             aria-label={`Delete target ${t.name}`}
@@ -100,12 +133,13 @@ export function TargetsView() {
 
   const shown = shownCheck ? targets.find((t) => t.id === shownCheck) : undefined;
   const shownState = shownCheck ? checks[shownCheck] : undefined;
+  const credentialsTarget = credentialsId ? targets.find((t) => t.id === credentialsId) : undefined;
 
   return (
     <div className="view" data-testid="view-targets">
       <PageHeader title="Targets">
         A target is a place SimDeck runs work: a SLURM cluster over SSH, a Kubernetes namespace, Docker on this machine, a Swarm, or a Folding@home
-        work server. Targets hold connection settings only; passwords and keys never appear here.
+        work server. Targets hold connection settings; passwords, keys and tokens go in through “Credentials” and are never shown again.
       </PageHeader>
 
       <NewTargetForm nameRef={nameRef} />
@@ -179,6 +213,8 @@ export function TargetsView() {
           )}
         </section>
       ) : null}
+
+      {credentialsTarget ? <CredentialsDialog target={credentialsTarget} onClose={() => setCredentialsId(null)} /> : null}
 
       {deleting ? (
         <ConfirmDialog

@@ -23,7 +23,11 @@ export function targetHandlers(s: Services): TargetHandlers {
     'targets.create': (p) => changed(s.targets.create(p)),
     'targets.update': (p) => changed(s.targets.update(p.id, p)),
     'targets.delete': (p) => {
+      const secretIds = Object.values(s.targets.get(p.id).secretRefs);
       s.targets.delete(p.id, p.confirmName);
+      // The target's credentials go with it, unless another target still uses the same secret.
+      const stillUsed = new Set(s.targets.list().flatMap((t) => Object.values(t.secretRefs)));
+      for (const id of secretIds) if (!stillUsed.has(id)) s.secrets.delete(id);
       s.emit('targets.changed', { targetId: p.id });
       return { deleted: true as const };
     },
