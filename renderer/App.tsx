@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import { ConnectionBanner } from './components/ConnectionBanner.js';
+import { DropOverlay } from './components/DropOverlay.js';
 import { Sidebar } from './components/Sidebar.js';
 import { Toasts } from './components/Toasts.js';
 import { TopBar } from './components/TopBar.js';
@@ -72,6 +73,7 @@ function Shell() {
           <View key={view} />
         </main>
       </div>
+      <DropOverlay />
     </div>
   );
 }

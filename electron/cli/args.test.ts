@@ -29,3 +29,31 @@ describe('simdeck command line', () => {
     expect(defaultWorkspaceDir({}, 'darwin')).toMatch(/Library\/Application Support\/SimDeck\/workspace$/);
   });
 });
+
+describe('inspect and recreate', () => {
+  it('parses inspect', () => {
+    expect(parseArgs(['inspect', 'a.pdb.bz2'])).toEqual({ command: 'inspect', file: 'a.pdb.bz2', json: false });
+    expect(parseArgs(['inspect', 'scores.xz', '--decoy', 'run_0a1b', '--json'])).toEqual({
+      command: 'inspect',
+      file: 'scores.xz',
+      decoy: 'run_0a1b',
+      json: true,
+    });
+    expect(() => parseArgs(['inspect'])).toThrow(/needs a file/);
+    expect(() => parseArgs(['inspect', 'a', 'b'])).toThrow(/one file/);
+    expect(() => parseArgs(['inspect', 'a', '--decoy'])).toThrow(/--decoy needs a value/);
+    expect(() => parseArgs(['inspect', 'a', '--decoy', '--json'])).toThrow(/--decoy needs a value/);
+  });
+
+  it('parses recreate', () => {
+    expect(parseArgs(['recreate', 'a.pdb', '--dir', '/tmp/env', '--manager', 'pixi', '--yes'])).toEqual({
+      command: 'recreate',
+      file: 'a.pdb',
+      dir: '/tmp/env',
+      manager: 'pixi',
+      yes: true,
+    });
+    expect(() => parseArgs(['recreate', 'a.pdb'])).toThrow(/needs --dir/);
+    expect(() => parseArgs(['recreate', 'a.pdb', '--dir', 'x', '--manager', 'pip'])).toThrow(/conda, mamba, pixi, uv/);
+  });
+});

@@ -61,8 +61,13 @@ function deferredCore(starting: Promise<CoreLink>): Pick<CoreLink, 'call' | 'onE
 export async function main(argv: string[]): Promise<number> {
   try {
     const args = parseArgs(argv);
-    if (args.command === 'version') process.stdout.write(`simdeck ${VERSION}\n`);
-    else if (args.command === 'help') process.stdout.write(USAGE + '\n');
+    const out = (t: string) => void process.stdout.write(t);
+    const err = (t: string) => void process.stderr.write(t);
+    if (args.command === 'version') out(`simdeck ${VERSION}\n`);
+    else if (args.command === 'help') out(USAGE + '\n');
+    // The readers load only when asked, so `serve` starts as fast as it can.
+    else if (args.command === 'inspect') return await (await import('./reproduce-commands.js')).inspectCommand(args, out, err);
+    else if (args.command === 'recreate') return await (await import('./reproduce-commands.js')).recreateCommand(args, out, err);
     else await serve(args);
     return 0;
   } catch (err) {

@@ -8,6 +8,8 @@ import type { Vault } from '../secrets/vault.js';
 import { Activity } from '../workspace/activity.js';
 import { openWorkspaceDb } from '../workspace/db.js';
 import { lockWorkspace } from '../workspace/lock.js';
+import { Settings } from '../workspace/settings.js';
+import { ReproduceService } from '../reproduce/service.js';
 import { Jobs } from '../workspace/jobs.js';
 import { Projects } from '../workspace/projects.js';
 import { Targets } from '../workspace/targets.js';
@@ -72,7 +74,16 @@ export function createCore(opts: CoreOptions): Core {
       log,
     },
   };
-  const handlers: Handlers = { ...miscHandlers(s), ...projectHandlers(s), ...targetHandlers(s), ...reproduceHandlers(s) };
+  const settings = new Settings(db);
+  const reproduce = new ReproduceService({
+    workspaceDir: opts.workspaceDir,
+    emit,
+    activity: s.adapterContext.activity,
+    settings,
+    assertProject: (id) => void s.projects.get(id),
+    log,
+  });
+  const handlers: Handlers = { ...miscHandlers(s), ...projectHandlers(s), ...targetHandlers(s), ...reproduceHandlers(reproduce) };
   const router = createRouter(handlers, log);
   log.info('core started', { shell: opts.shell, version: opts.version, workspace: opts.workspaceDir, vault: opts.vault.backend });
   return {

@@ -3,7 +3,7 @@
 import type { Transport } from '../../shared/client.js';
 import type { EventName, Method } from '../../shared/contract.js';
 import { ApiError } from '../../shared/errors.js';
-import { API_PREFIX, TOKEN_HEADER, WS_PATH, bearer } from '../../shared/transport.js';
+import { API_PREFIX, TOKEN_HEADER, UPLOAD_PATH, WS_PATH, bearer } from '../../shared/transport.js';
 import { backoffDelay } from './backoff.js';
 import { isEnvelope, unwrap } from './envelope.js';
 import { parseEventMessage } from './events.js';
@@ -167,4 +167,108 @@ export function createBrowserTransport(opts: BrowserTransportOptions): Transport
     },
     close: stop,
   };
+}
+
+// ---------- uploads (files dropped on the browser shell) ----------
+
+/** What the browser shell answers for an upload: the id the core reads the file by. */
+export interface Uploaded {
+  uploadId: string;
+  name: string;
+  bytes: number;
+}
+
+/** The parts of XMLHttpRequest an upload uses (XHR, unlike fetch, reports upload progress). */
+export interface XhrLike {
+  open(method: string, url: string): void;
+  setRequestHeader(name: string, value: string): void;
+  send(body: unknown): void;
+  abort(): void;
+  readonly upload: { onprogress: ((ev: { loaded: number; total: number; lengthComputable: boolean }) => void) | null } | null;
+  onload: ((ev: unknown) => void) | null;
+  onerror: ((ev: unknown) => void) | null;
+  onabort: ((ev: unknown) => void) | null;
+  readonly status: number;
+  readonly statusText: string;
+  readonly responseText: string;
+}
+
+export interface UploadOptions {
+  token: string | null;
+  createXhr: () => XhrLike;
+  /** Fraction sent, 0…1 (null when the browser cannot tell). */
+  onProgress?: (fraction: number | null) => void;
+  signal?: AbortSignal;
+}
+
+export const uploadTooLargeMessage = (name: string) =>
+  `“${name}” is larger than the SimDeck server accepts as an upload. On the machine running \`simdeck serve\`, type the file’s path in “or a path on this machine” instead.`;
+export const uploadInterruptedMessage = (name: string) =>
+  `The upload of “${name}” was interrupted. Check that \`simdeck serve\` is still running, then drop the file again.`;
+
+function isUploaded(v: unknown): v is Uploaded {
+  if (typeof v !== 'object' || v === null) return false;
+  const u = v as Partial<Uploaded>;
+  return typeof u.uploadId === 'string' && u.uploadId !== '' && typeof u.name === 'string' && typeof u.bytes === 'number';
+}
+
+/** Turns the answer to POST /upload into {uploadId, name, bytes}, or throws an ApiError a researcher can act on. */
+export function interpretUploadResponse(name: string, status: number, statusText: string, text: string): Uploaded {
+  let body: unknown;
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    body = undefined;
+  }
+  if (isEnvelope(body)) {
+    if (!body.ok && status === 413) {
+      throw new ApiError(body.error.code, `${body.error.message} On the machine running \`simdeck serve\`, type the file’s path in “or a path on this machine” instead.`);
+    }
+    const result = unwrap(body);
+    if (isUploaded(result)) return result;
+    throw new ApiError('UNAVAILABLE', `The SimDeck core sent an unexpected reply to the upload of “${name}”. Check the terminal running \`simdeck serve\`.`);
+  }
+  if (status === 401) throw new ApiError('UNAUTHORIZED', NO_TOKEN_MESSAGE);
+  if (status === 403) throw new ApiError('UNAUTHORIZED', FORBIDDEN_MESSAGE);
+  if (status === 413) throw new ApiError('INVALID_INPUT', uploadTooLargeMessage(name));
+  const what = status >= 200 && status < 300 ? 'an unexpected reply' : `HTTP ${status}${statusText ? ` ${statusText}` : ''}`;
+  throw new ApiError('UNAVAILABLE', `The SimDeck core sent ${what} to the upload of “${name}”. Check the terminal running \`simdeck serve\`, then try again.`);
+}
+
+/** POSTs a file's bytes to /upload?name=<name> with the page's token and reports progress. */
+export function uploadFile(file: { name: string }, opts: UploadOptions): Promise<Uploaded> {
+  return new Promise<Uploaded>((resolve, reject) => {
+    const xhr = opts.createXhr();
+    const onAbort = () => xhr.abort();
+    const done = () => opts.signal?.removeEventListener('abort', onAbort);
+    xhr.open('POST', `${UPLOAD_PATH}?name=${encodeURIComponent(file.name)}`);
+    if (opts.token) xhr.setRequestHeader(TOKEN_HEADER, bearer(opts.token));
+    xhr.setRequestHeader('content-type', 'application/octet-stream');
+    if (xhr.upload) {
+      xhr.upload.onprogress = (ev) => opts.onProgress?.(ev.lengthComputable && ev.total > 0 ? Math.min(1, ev.loaded / ev.total) : null);
+    }
+    xhr.onload = () => {
+      done();
+      try {
+        resolve(interpretUploadResponse(file.name, xhr.status, xhr.statusText, xhr.responseText));
+      } catch (err) {
+        reject(err);
+      }
+    };
+    xhr.onerror = () => {
+      done();
+      reject(new ApiError('UNAVAILABLE', uploadInterruptedMessage(file.name)));
+    };
+    xhr.onabort = () => {
+      done();
+      reject(new ApiError('UNAVAILABLE', `The upload of “${file.name}” was cancelled.`));
+    };
+    if (opts.signal?.aborted) {
+      xhr.abort();
+      return;
+    }
+    opts.signal?.addEventListener('abort', onAbort);
+    opts.onProgress?.(0);
+    xhr.send(file);
+  });
 }

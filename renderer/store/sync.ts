@@ -6,6 +6,7 @@ import { useActivity } from './activity.js';
 import { useApp } from './app.js';
 import { useJobs } from './jobs.js';
 import { useProjects } from './projects.js';
+import { useReproduce } from './reproduce.js';
 import { useTargets } from './targets.js';
 import { toast } from './toasts.js';
 
@@ -50,6 +51,7 @@ export function refreshAll(): void {
   void useTargets.getState().refresh();
   void useJobs.getState().refresh();
   void useActivity.getState().refresh();
+  void useReproduce.getState().refreshRuns();
 }
 
 function forgetMissingProject(projects: ReadonlyArray<{ id: string; archived: boolean }>): void {
@@ -69,6 +71,9 @@ function startLiveUpdates(): void {
     }),
     client.on('activity.appended', (entry) => useActivity.getState().append(entry)),
     client.on('notice', (n) => void toast(n.level, n.message)),
+    // Recreate and reproduce runs: output streams in, the final state arrives once.
+    client.on('run.output', (p) => useReproduce.getState().onOutput(p)),
+    client.on('run.finished', (info) => useReproduce.getState().onFinished(info)),
     // Jobs follow the project switcher.
     useApp.subscribe((s, prev) => {
       if (s.projectId !== prev.projectId) void useJobs.getState().refresh();

@@ -1,25 +1,20 @@
-import { ApiError } from '../../../shared/errors.js';
+import type { ReproduceService } from '../../reproduce/service.js';
 import type { Handlers } from '../router.js';
-import type { Services } from '../services.js';
 
 type ReproduceMethod = Extract<keyof Handlers, `reproduce.${string}`>;
 
-// Wired to electron/reproduce as its modules land; until then each call says so plainly.
-export function reproduceHandlers(_s: Services): Pick<Handlers, ReproduceMethod> {
-  const notYet = () => {
-    throw new ApiError('UNAVAILABLE', 'Reproduce is being built into this version of SimDeck and is not ready yet.');
-  };
+export function reproduceHandlers(r: ReproduceService): Pick<Handlers, ReproduceMethod> {
   return {
-    'reproduce.inspect': notYet,
-    'reproduce.managers': notYet,
-    'reproduce.planRecreate': notYet,
-    'reproduce.recreate': notYet,
-    'reproduce.runs': notYet,
-    'reproduce.cancel': notYet,
-    'reproduce.getRepo': notYet,
-    'reproduce.setRepo': notYet,
-    'reproduce.script': notYet,
-    'reproduce.run': notYet,
-    'reproduce.compare': notYet,
+    'reproduce.inspect': (p) => r.inspect(p.source, p.decoyName),
+    'reproduce.managers': () => r.managers(),
+    'reproduce.planRecreate': async (p) => (await r.planRecreate(p.source, p.dir, p.decoyName, p.manager)).plan,
+    'reproduce.recreate': (p) => r.recreate(p.source, p.dir, p.decoyName, p.manager),
+    'reproduce.runs': () => r.list(),
+    'reproduce.cancel': (p) => r.cancel(p.runId),
+    'reproduce.getRepo': (p) => r.getRepo(p.projectId),
+    'reproduce.setRepo': (p) => r.setRepo(p.projectId, p.url),
+    'reproduce.script': (p) => r.script(p),
+    'reproduce.run': (p) => r.run(p),
+    'reproduce.compare': (p) => r.compare(p.original, p.reproduced, p.decoyName),
   };
 }
