@@ -202,6 +202,20 @@ export const calls = {
     RunInfo,
     'Run the generated script in the recreated environment; output streams as run.output events.',
   ),
+  'reproduce.runHelper': call(
+    z
+      .object({
+        source: FileSource,
+        decoyName,
+        python: z.string().min(1, 'the Python that has PyRosetta'),
+        helperScript: z.string().min(1, 'the path of dump_env_file.py'),
+        envDir: dir,
+        confirm: z.literal(true),
+      })
+      .strict(),
+    RunInfo,
+    "Run the official dump_env_file.py with the researcher's Python (for records SimDeck cannot read without PyRosetta).",
+  ),
   'reproduce.compare': call(
     z.object({ original: FileSource, decoyName, reproduced: FileSource }).strict(),
     ScoreComparison,

@@ -35,6 +35,7 @@ export const METHODS = [
   'reproduce.setRepo',
   'reproduce.script',
   'reproduce.run',
+  'reproduce.runHelper',
   'reproduce.compare',
 ] as const satisfies readonly Method[];
 

@@ -161,3 +161,22 @@ describe('reproduce through the core', () => {
     expect((await fails(t.core, 'reproduce.setRepo', { projectId: p.id, url: 'https://github.com/a/$(id).git' })).code).toBe('INVALID_INPUT');
   });
 });
+
+describe('the dump_env_file.py route', () => {
+  it("runs the official helper with the researcher's Python, exactly as shown", async () => {
+    const pose = path.join(dir, 'decoy.pkl_pose');
+    fs.writeFileSync(pose, Buffer.from([0x80, 0x04, 0x2e])); // the helper reads it, not SimDeck
+    // STUB for tests: stands in for a Python with PyRosetta; records its argv.
+    const python = path.join(dir, 'python-with-pyrosetta');
+    fs.writeFileSync(python, `#!/bin/sh\nprintf '%s\\n' "$@" > "${path.join(dir, 'helper-argv')}"\nmkdir -p "$5" && echo 'channels: []' > "$5/environment.yml"\n`, { mode: 0o755 });
+    const helper = path.join(dir, 'dump_env_file.py');
+    fs.writeFileSync(helper, '# the official helper would be here\n');
+    const envDir = path.join(dir, 'dumped');
+    const run = await ok<RunInfo>(t.core, 'reproduce.runHelper', { source: { path: pose }, python, helperScript: helper, envDir, confirm: true });
+    expect((await finished(run.runId)).state).toBe('succeeded');
+    expect(fs.readFileSync(path.join(dir, 'helper-argv'), 'utf8').trim().split('\n')).toEqual([helper, '--input_file', pose, '--env_dir', envDir]);
+    expect(fs.existsSync(path.join(envDir, 'environment.yml'))).toBe(true);
+    const missing = await fails(t.core, 'reproduce.runHelper', { source: { path: pose }, python: '/no/python', helperScript: helper, envDir, confirm: true });
+    expect(missing.code).toBe('NOT_FOUND');
+  });
+});

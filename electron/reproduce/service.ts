@@ -9,6 +9,7 @@ import type { EventName, EventPayload, Result } from '../../shared/contract.js';
 import { ApiError } from '../../shared/errors.js';
 import type { EnvironmentManager, InstalledManager, RecordView, RunInfo } from '../../shared/reproduce.js';
 import type { ActivityRecorder, Logger } from '../core/adapter.js';
+import { commandLine } from '../core/shell-quote.js';
 import { pickleScoresWarning, toRecordView } from './record/index.js';
 import { detectManagers, planRecreate, runOptionsForPlan, startRun, writeRecreateFiles, type RunHandle } from './recreate/index.js';
 import { compareRecords, gitCommands, reproduceScript, runCommand } from './script/index.js';
@@ -208,6 +209,28 @@ export class ReproduceService {
     return this.track(handle, 'reproduce.run', steps.map((s) => s.argv.join(' ')).join(' && '));
   }
 
+  /**
+   * The official dump_env_file.py (RosettaCommons/pyrosetta-extras), run with the researcher's own Python: the
+   * route for pickled poses and .init files whose record SimDeck cannot decode without PyRosetta.
+   */
+  async runHelper(p: { source: FileSource; decoyName?: string; python: string; helperScript: string; envDir: string }): Promise<RunInfo> {
+    const file = resolveSource(p.source, this.deps.workspaceDir);
+    const python = existingFile(p.python, 'Python interpreter');
+    const script = existingFile(p.helperScript, 'dump_env_file.py');
+    const envDir = absolute(p.envDir, 'environment folder');
+    if (fs.existsSync(envDir) && fs.readdirSync(envDir).length > 0) {
+      throw new ApiError('CONFLICT', `${envDir} is not empty. dump_env_file.py needs a new or empty folder.`);
+    }
+    const scorefile = /\.json$/i.test(file.name) || p.decoyName !== undefined;
+    const args = scorefile
+      ? ['--scorefile', file.path, '--decoy_name', p.decoyName ?? '', ...(/\.json$/i.test(file.name) ? [] : ['--pandas_secure'])]
+      : ['--input_file', file.path];
+    if (scorefile && !p.decoyName) throw new ApiError('INVALID_INPUT', 'Choose the decoy of this scorefile first.');
+    const argv = [python, script, ...args, '--env_dir', envDir];
+    const handle = startRun({ kind: 'recreate', argvList: [argv], cwd: path.dirname(envDir), env: this.env, logFile: this.newLogFile('dump-env-file') });
+    return this.track(handle, 'reproduce.dumpEnvFile', commandLine(argv));
+  }
+
   async compare(original: FileSource, reproduced: FileSource, decoyName?: string) {
     const a = await this.record(original, decoyName);
     const b = await this.record(reproduced);
@@ -255,6 +278,13 @@ function coalesce(chunks: { stream: 'stdout' | 'stderr'; chunk: string }[]) {
     else out.push({ ...c });
   }
   return out;
+}
+
+function existingFile(p: string, what: string): string {
+  const full = expandHome(p.trim());
+  if (!path.isAbsolute(full)) throw new ApiError('INVALID_INPUT', `Give the full path of the ${what} (got "${p}").`);
+  if (!fs.existsSync(full) || !fs.statSync(full).isFile()) throw new ApiError('NOT_FOUND', `There is no ${what} at ${full}.`);
+  return full;
 }
 
 function asApiError(err: unknown, name: string): ApiError {

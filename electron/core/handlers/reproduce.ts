@@ -15,6 +15,7 @@ export function reproduceHandlers(r: ReproduceService): Pick<Handlers, Reproduce
     'reproduce.setRepo': (p) => r.setRepo(p.projectId, p.url),
     'reproduce.script': (p) => r.script(p),
     'reproduce.run': (p) => r.run(p),
+    'reproduce.runHelper': (p) => r.runHelper(p),
     'reproduce.compare': (p) => r.compare(p.original, p.reproduced, p.decoyName),
   };
 }

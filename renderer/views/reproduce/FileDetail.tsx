@@ -63,7 +63,7 @@ export function FileDetail({ file }: { file: ReproFile }) {
           />
         ) : null}
         <FileNotes notes={r.notes} />
-        {r.needsHelper ? <HelperPanel reason={r.needsHelper.reason} file={file.localPath ?? r.file} localPath={file.localPath} /> : null}
+        {r.needsHelper ? <HelperPanel reason={r.needsHelper.reason} file={file.localPath ?? r.file} localPath={file.localPath} source={file.source} /> : null}
         {view ? <RecordDetails view={view} /> : null}
         {!view && !r.needsHelper && r.decoys.length > 1 ? <p className="muted">Choose a decoy above to see its record.</p> : null}
         {!view && !r.needsHelper && r.decoys.length <= 1 && !r.init ? (

@@ -1,10 +1,17 @@
 // Records SimDeck cannot read without PyRosetta (pickled poses, .init output poses): the official route is
 // RosettaCommons/pyrosetta-extras' dump_env_file.py, run with a Python that has PyRosetta. SimDeck builds the command.
 import { useId, useRef, useState } from 'react';
+import { toApiError } from '../../../shared/client.js';
+import { api, type FileSource } from '../../api/index.js';
 import { CopyButton } from '../../components/CopyButton.js';
+import { useReproduce } from '../../store/reproduce.js';
+import { RunPanel } from './RunPanel.js';
 import { baseName, folderName, helperCommand, suggestEnvDir } from '../../lib/reproduce.js';
 
-export function HelperPanel({ reason, file, localPath }: { reason: string; file: string; localPath: string | null }) {
+export function HelperPanel({ reason, file, localPath, source }: { reason: string; file: string; localPath: string | null; source: FileSource | null }) {
+  const [runId, setRunId] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [trusted, setTrusted] = useState(false);
   const [python, setPython] = useState('');
   const [script, setScript] = useState('dump_env_file.py');
   const stem = baseName(file).replace(/(\.bz2)?$/, '').replace(/\.[^.]+$/, '');
@@ -25,8 +32,8 @@ export function HelperPanel({ reason, file, localPath }: { reason: string; file:
           RosettaCommons/pyrosetta-extras
         </a>
         : run with a Python that has PyRosetta (the same build as the record, ideally), it writes the environment file (environment.yml, pixi.lock
-        or uv.lock) into a folder and prints the SHA1. SimDeck cannot run it for you yet — that arrives later. Fill in the two paths below and run the
-        command in a terminal.
+        or uv.lock) into a folder and prints the SHA1. Fill in the full paths below; SimDeck runs the command for you with a live log (or copy it
+        and run it in a terminal).
       </p>
       <div className="form-row">
         <div className="field grow-2">
@@ -54,6 +61,39 @@ export function HelperPanel({ reason, file, localPath }: { reason: string; file:
         </code>
         <CopyButton text={command} label="Copy the helper command" what="command" target={cmdRef} />
       </div>
+      <div className="trust">
+        <label className="toggle trust-toggle">
+          <input type="checkbox" checked={trusted} onChange={(e) => setTrusted(e.target.checked)} data-testid="helper-trust" />
+          <span>I trust this file: the helper unpickles it with PyRosetta, which can run code</span>
+        </label>
+      </div>
+      <div className="row-actions">
+        <button
+          type="button"
+          className="button button-primary"
+          disabled={!source || !python.trim() || !script.trim() || !trusted}
+          data-testid="helper-run"
+          onClick={async () => {
+            if (!source) return;
+            setError(null);
+            try {
+              const info = await api().reproduce.runHelper({ source, python: python.trim(), helperScript: script.trim(), envDir: envDir.trim(), confirm: true });
+              useReproduce.getState().trackRun(info);
+              setRunId(info.runId);
+            } catch (err) {
+              setError(toApiError(err).message);
+            }
+          }}
+        >
+          Run the helper
+        </button>
+      </div>
+      {error ? (
+        <p className="field-error" role="alert">
+          {error}
+        </p>
+      ) : null}
+      {runId ? <RunPanel runId={runId} title="Running dump_env_file.py" /> : null}
     </section>
   );
 }
