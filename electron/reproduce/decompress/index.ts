@@ -52,8 +52,11 @@ export async function unpack(data: Buffer, fileName: string, limits: ReadLimits)
   const layers: Layer[] = [];
   let name = fileName;
   let current = data;
+  // A zip or tar member is named however its writer liked (pandas names the member of scores.tar.gz
+  // "scores.tar.gz" too), so inside an archive only magic bytes say what a layer is.
+  let insideArchive = false;
   for (;;) {
-    const layer = magicLayer(current.subarray(0, HEAD_BYTES)) ?? extensionLayers(name)[0];
+    const layer = magicLayer(current.subarray(0, HEAD_BYTES)) ?? (insideArchive ? undefined : extensionLayers(name)[0]);
     if (!layer) break;
     if (layers.length >= MAX_LAYERS) {
       throw new ReadError(
@@ -85,6 +88,7 @@ export async function unpack(data: Buffer, fileName: string, limits: ReadLimits)
         const member = layer === 'zip' ? await unzipSingle(current, ctx) : untarSingle(current, ctx);
         current = member.data;
         name = member.name;
+        insideArchive = true;
         break;
       }
     }
