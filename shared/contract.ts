@@ -7,6 +7,7 @@ import {
   ActivityEntry,
   Job,
   JobState,
+  JobTransition,
   Project,
   ProjectName,
   SecretInfo,
@@ -17,6 +18,7 @@ import {
   TargetSettings,
 } from './domain.js';
 import { EnvironmentManager, InstalledManager, RecordView, RecreatePlan, RunInfo, ScoreComparison } from './reproduce.js';
+import { ActionResult, ClusterStatus, ForeignJob, HostKeyEntry, JobAction, SshConfigHost, SshPrompt, SubmitRequest } from './slurm.js';
 
 const id = z.string().min(1, 'an id is required').max(64);
 const none = z.object({}).strict();
@@ -221,6 +223,53 @@ export const calls = {
     ScoreComparison,
     'Compare the record of a reproduced decoy with the original, scores side by side.',
   ),
+
+  'ssh.hostKeys': call(none, z.array(HostKeyEntry), "Host keys SimDeck trusts (its own store; ~/.ssh/known_hosts is read, never written)."),
+  'ssh.trustHostKey': call(
+    z.object({ host: z.string().min(1), port: z.number().int().min(1).max(65535), keyType: z.string().min(1), keyBase64: z.string().min(1), fingerprint: z.string().min(1) }).strict(),
+    HostKeyEntry,
+    'Trust a host key the researcher checked (trust on first use). Refused if the host already has a different key.',
+  ),
+  'ssh.forgetHostKey': call(
+    z.object({ host: z.string(), port: z.number().int(), keyType: z.string() }).strict(),
+    z.object({ deleted: z.literal(true) }),
+    "Forget a host key SimDeck trusted (after the cluster's admins confirm a re-keyed server).",
+  ),
+  'ssh.configHosts': call(
+    z.object({ path: z.string().optional() }).strict(),
+    z.array(SshConfigHost),
+    'Host entries of ~/.ssh/config (or another file), to import as cluster profiles.',
+  ),
+  'ssh.answerPrompt': call(
+    z.object({ promptId: z.string(), answers: z.array(z.string()) }).strict(),
+    z.object({ ok: z.literal(true) }),
+    'Answer keyboard-interactive (2FA) questions; the answers go straight to the server and are never stored.',
+  ),
+
+  'clusters.status': call(none, z.array(ClusterStatus), 'Connection state of every SLURM cluster.'),
+  'slurm.preview': call(
+    SubmitRequest,
+    z.object({ scripts: z.array(z.object({ targetId: z.string(), path: z.string(), text: z.string() })), commands: z.array(z.string()) }),
+    'The scripts and commands a submission would use, per cluster, before anything is sent.',
+  ),
+  'slurm.submit': call(SubmitRequest, z.array(Job), 'Submit a job (or an array) to one or several clusters.'),
+  'slurm.act': call(
+    z.object({ jobIds: z.array(z.string()).min(1), action: JobAction, script: z.string().max(1_000_000).optional() }).strict(),
+    z.array(ActionResult),
+    'Cancel, hold, release or resubmit jobs; each result carries the equivalent shell command.',
+  ),
+  'slurm.job': call(
+    z.object({ jobId: z.string() }).strict(),
+    z.object({ job: Job, transitions: z.array(JobTransition), script: z.string().nullable(), activity: z.array(ActivityEntry) }),
+    "A job's script, state timeline and the commands SimDeck ran for it.",
+  ),
+  'slurm.foreign': call(z.object({ targetId: z.string() }).strict(), z.array(ForeignJob), 'Jobs on a cluster that SimDeck did not submit.'),
+  'slurm.adopt': call(
+    z.object({ targetId: z.string(), projectId: z.string(), remoteIds: z.array(z.string()).min(1) }).strict(),
+    z.array(Job),
+    'Take foreign jobs under SimDeck watch, in a project.',
+  ),
+  'slurm.poll': call(z.object({ targetId: z.string().optional() }).strict(), z.object({ ok: z.literal(true) }), 'Poll now instead of waiting for the next cycle.'),
 } as const;
 
 export const events = {
@@ -231,6 +280,8 @@ export const events = {
   'notice': z.object({ level: z.enum(['info', 'warning', 'error']), message: z.string() }),
   'run.output': z.object({ runId: z.string(), stream: z.enum(['stdout', 'stderr', 'info']), chunk: z.string() }),
   'run.finished': RunInfo,
+  'ssh.prompt': SshPrompt,
+  'clusters.status': ClusterStatus,
 } as const;
 
 export type Calls = typeof calls;

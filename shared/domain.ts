@@ -55,21 +55,37 @@ export const Target = z.object({
 export type Target = z.infer<typeof Target>;
 
 /**
- * One state model for every backend's jobs. `unknown` means SimDeck lost contact and cannot tell: a lost cluster
- * never turns running jobs into failed ones.
+ * One state model for every backend's jobs (SLURM's states are the richest; other backends use a subset).
+ * `unknown` means SimDeck lost contact and cannot tell: a lost cluster never turns running jobs into failed ones.
  */
 export const JobState = z.enum([
   'draft',
   'submitting',
-  'queued',
+  'pending',
   'running',
+  'completing',
+  'suspended',
   'completed',
   'failed',
   'cancelled',
+  'timeout',
+  'out-of-memory',
+  'node-fail',
+  'preempted',
   'unknown',
 ]);
 export type JobState = z.infer<typeof JobState>;
-export const TERMINAL_JOB_STATES: readonly JobState[] = ['completed', 'failed', 'cancelled'];
+/** States a job does not leave by itself. */
+export const TERMINAL_JOB_STATES: readonly JobState[] = [
+  'completed',
+  'failed',
+  'cancelled',
+  'timeout',
+  'out-of-memory',
+  'node-fail',
+  'preempted',
+];
+export const isTerminal = (s: JobState) => TERMINAL_JOB_STATES.includes(s);
 
 export const Job = z.object({
   id,
@@ -85,8 +101,24 @@ export const Job = z.object({
   updatedAt: isoTime,
   submittedAt: isoTime.nullable(),
   finishedAt: isoTime.nullable(),
+  /** Why it is in its state: SLURM's pending reason, an exit code explanation, "lost contact since ...". */
+  reason: z.string().nullable(),
+  exitCode: z.number().int().nullable(),
+  stateSince: isoTime.nullable(),
+  /** Copies of one model submitted to several clusters share a group (the multi-cluster policy acts on it). */
+  groupId: z.string().nullable(),
+  /** Backend details: partition, array parent/task, work dir, script path, resources ... */
+  details: z.record(z.string(), z.unknown()),
 });
 export type Job = z.infer<typeof Job>;
+
+export const JobTransition = z.object({
+  at: isoTime,
+  from: JobState.nullable(),
+  to: JobState,
+  reason: z.string(),
+});
+export type JobTransition = z.infer<typeof JobTransition>;
 
 export const ActivityOutcome = z.enum(['started', 'ok', 'error']);
 export const ActivityEntry = z.object({

@@ -37,6 +37,19 @@ export const METHODS = [
   'reproduce.run',
   'reproduce.runHelper',
   'reproduce.compare',
+  'ssh.hostKeys',
+  'ssh.trustHostKey',
+  'ssh.forgetHostKey',
+  'ssh.configHosts',
+  'ssh.answerPrompt',
+  'clusters.status',
+  'slurm.preview',
+  'slurm.submit',
+  'slurm.act',
+  'slurm.job',
+  'slurm.foreign',
+  'slurm.adopt',
+  'slurm.poll',
 ] as const satisfies readonly Method[];
 
 export const EVENT_NAMES = [
@@ -47,6 +60,8 @@ export const EVENT_NAMES = [
   'notice',
   'run.output',
   'run.finished',
+  'ssh.prompt',
+  'clusters.status',
 ] as const satisfies readonly EventName[];
 
 // Every contract method and event must be listed above.

@@ -18,6 +18,7 @@ import { disposeAdapters } from './adapters.js';
 import { miscHandlers } from './handlers/misc.js';
 import { projectHandlers } from './handlers/projects.js';
 import { reproduceHandlers } from './handlers/reproduce.js';
+import { slurmHandlers } from './handlers/slurm.js';
 import { targetHandlers } from './handlers/targets.js';
 import { createFileLogger } from './logger.js';
 import { Redactor } from './redactor.js';
@@ -83,7 +84,7 @@ export function createCore(opts: CoreOptions): Core {
     assertProject: (id) => void s.projects.get(id),
     log,
   });
-  const handlers: Handlers = { ...miscHandlers(s), ...projectHandlers(s), ...targetHandlers(s), ...reproduceHandlers(reproduce) };
+  const handlers: Handlers = { ...miscHandlers(s), ...projectHandlers(s), ...targetHandlers(s), ...reproduceHandlers(reproduce), ...slurmHandlers() };
   const router = createRouter(handlers, log);
   log.info('core started', { shell: opts.shell, version: opts.version, workspace: opts.workspaceDir, vault: opts.vault.backend });
   return {

@@ -1,6 +1,6 @@
 // The common job model: one row per job on any backend. Backends update state through here, so every view
 // (jobs table, monitor, alerts) reads one shape.
-import type { Job, JobState, TargetKind } from '../../shared/domain.js';
+import { isTerminal, type Job, type JobState, type JobTransition, type TargetKind } from '../../shared/domain.js';
 import type { Db } from './db.js';
 import { newId, now, parseJson } from './rows.js';
 
@@ -18,6 +18,11 @@ interface JobRow {
   updated_at: string;
   submitted_at: string | null;
   finished_at: string | null;
+  reason: string | null;
+  exit_code: number | null;
+  state_since: string | null;
+  group_id: string | null;
+  details: string;
 }
 
 const toJob = (r: JobRow): Job => ({
@@ -34,6 +39,11 @@ const toJob = (r: JobRow): Job => ({
   updatedAt: r.updated_at,
   submittedAt: r.submitted_at,
   finishedAt: r.finished_at,
+  reason: r.reason,
+  exitCode: r.exit_code,
+  stateSince: r.state_since,
+  groupId: r.group_id,
+  details: parseJson<Record<string, unknown>>(r.details, {}),
 });
 
 export interface JobFilter {
@@ -82,14 +92,30 @@ export class Jobs {
     return row && toJob(row);
   }
 
-  setState(id: string, state: JobState, remoteId?: string | null): void {
+  /** Moves a job to a state and records the transition with its time (no row when nothing changed). */
+  setState(id: string, state: JobState, remoteId?: string | null, reason: string | null = null): void {
     const t = now();
-    const finished = ['completed', 'failed', 'cancelled'].includes(state) ? t : null;
-    this.db
-      .prepare(
-        `UPDATE jobs SET state = ?, remote_id = COALESCE(?, remote_id), updated_at = ?,
-         finished_at = COALESCE(?, finished_at) WHERE id = ?`,
-      )
-      .run(state, remoteId ?? null, t, finished, id);
+    const before = this.db.prepare('SELECT state FROM jobs WHERE id = ?').get(id) as { state: JobState } | undefined;
+    const finished = isTerminal(state) ? t : null;
+    this.db.transaction(() => {
+      this.db
+        .prepare(
+          `UPDATE jobs SET state = ?, remote_id = COALESCE(?, remote_id), updated_at = ?, reason = ?,
+           state_since = CASE WHEN state = ? THEN state_since ELSE ? END,
+           finished_at = COALESCE(?, finished_at) WHERE id = ?`,
+        )
+        .run(state, remoteId ?? null, t, reason, state, t, finished, id);
+      if (before && before.state !== state) {
+        this.db
+          .prepare('INSERT INTO job_transitions (job_id, at, from_state, to_state, reason) VALUES (?, ?, ?, ?, ?)')
+          .run(id, t, before.state, state, reason ?? '');
+      }
+    })();
+  }
+
+  transitions(id: string): JobTransition[] {
+    return this.db
+      .prepare('SELECT at, from_state AS "from", to_state AS "to", reason FROM job_transitions WHERE job_id = ? ORDER BY id')
+      .all(id) as JobTransition[];
   }
 }

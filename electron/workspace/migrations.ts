@@ -81,6 +81,63 @@ CREATE TABLE settings (
 );
 `,
   },
+  {
+    version: 2,
+    name: 'slurm-and-ssh',
+    sql: `
+-- SimDeck's own trusted SSH host keys (trust on first use); ~/.ssh/known_hosts is read too, never written.
+CREATE TABLE host_keys (
+  host        TEXT NOT NULL,
+  port        INTEGER NOT NULL,
+  key_type    TEXT NOT NULL,
+  key_base64  TEXT NOT NULL,
+  fingerprint TEXT NOT NULL,
+  added_at    TEXT NOT NULL,
+  PRIMARY KEY (host, port, key_type)
+);
+
+ALTER TABLE jobs ADD COLUMN reason TEXT;
+ALTER TABLE jobs ADD COLUMN exit_code INTEGER;
+ALTER TABLE jobs ADD COLUMN state_since TEXT;
+ALTER TABLE jobs ADD COLUMN group_id TEXT;
+ALTER TABLE jobs ADD COLUMN details TEXT NOT NULL DEFAULT '{}';
+UPDATE jobs SET state = 'pending' WHERE state = 'queued';
+CREATE INDEX jobs_remote ON jobs (target_id, remote_id);
+CREATE INDEX jobs_group ON jobs (group_id);
+
+-- Every state change of every job, with its time: the job drawer's timeline and the history after sacct forgets.
+CREATE TABLE job_transitions (
+  id         INTEGER PRIMARY KEY AUTOINCREMENT,
+  job_id     TEXT NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+  at         TEXT NOT NULL,
+  from_state TEXT,
+  to_state   TEXT NOT NULL,
+  reason     TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX job_transitions_job ON job_transitions (job_id, id);
+
+-- Copies of one model on several clusters, and the policy that governs them.
+CREATE TABLE job_groups (
+  id         TEXT PRIMARY KEY,
+  project_id TEXT NOT NULL REFERENCES projects (id) ON DELETE CASCADE,
+  name       TEXT NOT NULL,
+  policy     TEXT NOT NULL DEFAULT '{}',
+  created_at TEXT NOT NULL
+);
+
+CREATE TABLE tunnels (
+  id          TEXT PRIMARY KEY,
+  name        TEXT NOT NULL,
+  target_id   TEXT NOT NULL REFERENCES targets (id) ON DELETE CASCADE,
+  local_port  INTEGER NOT NULL,
+  remote_host TEXT NOT NULL,
+  remote_port INTEGER NOT NULL,
+  auto_start  INTEGER NOT NULL DEFAULT 1 CHECK (auto_start IN (0, 1)),
+  created_at  TEXT NOT NULL
+);
+CREATE UNIQUE INDEX tunnels_name ON tunnels (name COLLATE NOCASE);
+`,
+  },
 ];
 
 export const checksum = (sql: string) => createHash('sha256').update(sql).digest('hex');
