@@ -1,9 +1,9 @@
 import { expect, test, type Page } from '@playwright/test';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { repoRoot, stopProcess, tempWorkspace, type Served } from '../support/serve.js';
+import { repoRoot, serve, tempWorkspace, type Served } from '../support/serve.js';
 
 // A researcher drops a PyRosettaCluster decoy on the browser shell, reads its record and recreates its conda
 // environment in one click. conda here is the stub in e2e/stubs (the real one cannot be installed in CI): it logs
@@ -24,31 +24,7 @@ test.afterEach(async () => {
   fs.rmSync(scratch, { recursive: true, force: true });
 });
 
-/** Like support/serve.ts's serve(), with extra environment variables for the core (PATH with the stubs, stub log). */
-function serveWithEnv(ws: string, env: Record<string, string>): Promise<Served> {
-  const proc = spawn(process.execPath, [path.join(repoRoot, 'bin', 'simdeck.cjs'), 'serve', '--port', '0', '--workspace', ws], {
-    cwd: repoRoot,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, ...env },
-  });
-  let out = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`simdeck serve did not start in 20 s:\n${out}`)), 20_000);
-    const onData = (d: Buffer) => {
-      out += d.toString();
-      const m = out.match(/SimDeck at (http:\/\/127\.0\.0\.1:\d+)\/\?token=(\S+)/);
-      if (!m) return;
-      clearTimeout(timer);
-      resolve({ url: `${m[1]}/?token=${m[2]}`, origin: m[1]!, token: m[2]!, proc, output: () => out, stop: () => stopProcess(proc) });
-    };
-    proc.stdout!.on('data', onData);
-    proc.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-    proc.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`simdeck serve exited with ${code}:\n${out}`));
-    });
-  });
-}
+const serveWithEnv = (ws: string, env: Record<string, string>): Promise<Served> => serve(ws, [], env);
 
 const SHA1 = '3f2c9d7e1b0a4c5d6e7f8091a2b3c4d5e6f70812';
 const DECOY = 'ReproE2E_0a1b2c3d4e5f60718293a4b5c6d7e8f9';

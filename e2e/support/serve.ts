@@ -18,10 +18,12 @@ export interface Served {
 
 export const tempWorkspace = () => fs.mkdtempSync(path.join(os.tmpdir(), 'simdeck-e2e-'));
 
-export function serve(workspace: string, extraArgs: string[] = []): Promise<Served> {
+/** `env` adds variables for the core, e.g. PATH with the stub environment managers first. */
+export function serve(workspace: string, extraArgs: string[] = [], env: Record<string, string> = {}): Promise<Served> {
   const proc = spawn(process.execPath, [path.join(repoRoot, 'bin', 'simdeck.cjs'), 'serve', '--port', '0', '--workspace', workspace, ...extraArgs], {
     cwd: repoRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
   });
   let out = '';
   return new Promise((resolve, reject) => {
