@@ -1,7 +1,9 @@
 import { useEffect } from 'react';
 import { ConnectionBanner } from './components/ConnectionBanner.js';
 import { DropOverlay } from './components/DropOverlay.js';
+import { HostKeyDialog } from './components/HostKeyDialog.js';
 import { Sidebar } from './components/Sidebar.js';
+import { SshPromptDialog } from './components/SshPromptDialog.js';
 import { Toasts } from './components/Toasts.js';
 import { TopBar } from './components/TopBar.js';
 import { digitOfKeyCode, viewForDigit, type ViewId } from './lib/views.js';
@@ -74,6 +76,8 @@ function Shell() {
         </main>
       </div>
       <DropOverlay />
+      <HostKeyDialog />
+      <SshPromptDialog />
     </div>
   );
 }

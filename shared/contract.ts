@@ -139,7 +139,7 @@ export const calls = {
         projectId: id.optional(),
         targetId: id.optional(),
         states: z.array(JobState).optional(),
-        limit: z.number().int().min(1).max(10000).default(500),
+        limit: z.number().int().min(1).max(200_000).default(500),
       })
       .strict(),
     z.array(Job),

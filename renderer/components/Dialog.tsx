@@ -15,9 +15,11 @@ interface DialogProps {
   footer?: ReactNode;
   testId?: string;
   danger?: boolean;
+  /** Wider dialog for forms and previews. */
+  wide?: boolean;
 }
 
-export function Dialog({ title, onClose, children, footer, testId, danger }: DialogProps) {
+export function Dialog({ title, onClose, children, footer, testId, danger, wide }: DialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   const onCloseRef = useRef(onClose);
@@ -70,7 +72,7 @@ export function Dialog({ title, onClose, children, footer, testId, danger }: Dia
   return (
     <dialog
       ref={ref}
-      className={`dialog${danger ? ' dialog-danger' : ''}`}
+      className={`dialog${danger ? ' dialog-danger' : ''}${wide ? ' dialog-wide' : ''}`}
       aria-labelledby={titleId}
       data-testid={testId}
       onKeyDown={onKeyDown}

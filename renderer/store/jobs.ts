@@ -16,7 +16,8 @@ interface JobsStore {
 export const useJobs = create<JobsStore>()((set) => {
   const load = coalesce(async () => {
     const projectId = useApp.getState().projectId;
-    const jobs = await api().jobs.list(projectId ? { projectId } : {});
+    // The table is virtualized: it can hold every job of a large campaign at once.
+    const jobs = await api().jobs.list({ ...(projectId ? { projectId } : {}), limit: 200_000 });
     set({ jobs, projectId, loaded: true });
   });
   return {

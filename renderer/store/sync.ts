@@ -4,9 +4,11 @@ import { toApiError } from '../../shared/client.js';
 import { api } from '../api/index.js';
 import { useActivity } from './activity.js';
 import { useApp } from './app.js';
+import { useClusters } from './clusters.js';
 import { useJobs } from './jobs.js';
 import { useProjects } from './projects.js';
 import { useReproduce } from './reproduce.js';
+import { useSshPrompts } from './sshPrompts.js';
 import { useTargets } from './targets.js';
 import { toast } from './toasts.js';
 
@@ -52,6 +54,7 @@ export function refreshAll(): void {
   void useJobs.getState().refresh();
   void useActivity.getState().refresh();
   void useReproduce.getState().refreshRuns();
+  void useClusters.getState().refresh();
 }
 
 function forgetMissingProject(projects: ReadonlyArray<{ id: string; archived: boolean }>): void {
@@ -64,7 +67,10 @@ function startLiveUpdates(): void {
   const client = api();
   unsubscribers = [
     client.on('projects.changed', () => void useProjects.getState().refresh()),
-    client.on('targets.changed', () => void useTargets.getState().refresh()),
+    client.on('targets.changed', () => {
+      void useTargets.getState().refresh();
+      void useClusters.getState().refresh();
+    }),
     client.on('jobs.changed', () => {
       void useJobs.getState().refresh();
       void useProjects.getState().refresh(); // job counts
@@ -74,6 +80,9 @@ function startLiveUpdates(): void {
     // Recreate and reproduce runs: output streams in, the final state arrives once.
     client.on('run.output', (p) => useReproduce.getState().onOutput(p)),
     client.on('run.finished', (info) => useReproduce.getState().onFinished(info)),
+    // SLURM clusters: connection state, and 2FA questions asked while connecting.
+    client.on('clusters.status', (s) => useClusters.getState().onStatus(s)),
+    client.on('ssh.prompt', (p) => useSshPrompts.getState().push(p)),
     // Jobs follow the project switcher.
     useApp.subscribe((s, prev) => {
       if (s.projectId !== prev.projectId) void useJobs.getState().refresh();
@@ -85,4 +94,5 @@ function startLiveUpdates(): void {
   void useTargets.getState().refresh();
   void useJobs.getState().refresh();
   void useActivity.getState().refresh();
+  void useClusters.getState().refresh();
 }

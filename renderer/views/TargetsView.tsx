@@ -13,8 +13,10 @@ import { credentialsSet } from '../lib/credentials.js';
 import { splitFieldErrors, type FormErrors } from '../lib/fieldErrors.js';
 import { formatTime } from '../lib/format.js';
 import { TARGET_FIELDS, TARGET_KINDS, buildSettings, kindLabel, summarizeSettings } from '../lib/targets.js';
+import { HostKeyDeclined, withHostKeyTrust } from '../store/hostKeyTrust.js';
 import { useTargets } from '../store/targets.js';
 import { formErrorToasts, toast, toastError } from '../store/toasts.js';
+import { ClusterWizard } from './targets/ClusterWizard.js';
 
 type CheckState =
   | { status: 'checking'; at: string }
@@ -30,6 +32,8 @@ export function TargetsView() {
   const [deleting, setDeleting] = useState<Target | null>(null);
   // By id, so the dialog follows the live target as secrets are attached and detached.
   const [credentialsId, setCredentialsId] = useState<string | null>(null);
+  // The SLURM wizard: 'new', or the id of a cluster to edit.
+  const [wizard, setWizard] = useState<string | null>(null);
   const nameRef = useRef<HTMLInputElement>(null);
 
   const check = async (t: Target) => {
@@ -37,12 +41,12 @@ export function TargetsView() {
     setChecks((c) => ({ ...c, [t.id]: { status: 'checking', at } }));
     setShownCheck(t.id);
     try {
-      const result = await api().targets.check({ id: t.id });
+      const result = await withHostKeyTrust(() => api().targets.check({ id: t.id }));
       setChecks((c) => ({ ...c, [t.id]: { status: 'done', at, result } }));
       if (!result.ok) toast('warning', result.summary, `Check of “${t.name}” found a problem`);
     } catch (err) {
       setChecks((c) => ({ ...c, [t.id]: { status: 'error', at, message: toApiError(err).message } }));
-      toastError(err, `Could not connect to “${t.name}”`);
+      if (!(err instanceof HostKeyDeclined)) toastError(err, `Could not connect to “${t.name}”`);
     }
   };
 
@@ -98,6 +102,11 @@ export function TargetsView() {
       className: 'col-actions',
       render: (t) => (
         <span className="row-actions">
+          {t.kind === 'slurm' ? (
+            <button type="button" className="button button-small" onClick={() => setWizard(t.id)} aria-label={`Edit cluster ${t.name}`} data-testid="target-edit">
+              Edit
+            </button>
+          ) : null}
           <button
             type="button"
             className="button button-small"
@@ -141,6 +150,13 @@ export function TargetsView() {
         A target is a place SimDeck runs work: a SLURM cluster over SSH, a Kubernetes namespace, Docker on this machine, a Swarm, or a Folding@home
         work server. Targets hold connection settings; passwords, keys and tokens go in through “Credentials” and are never shown again.
       </PageHeader>
+
+      <div className="wizard-launch">
+        <button type="button" className="button button-primary" onClick={() => setWizard('new')} data-testid="cluster-wizard-open">
+          Add SLURM cluster
+        </button>
+        <span className="muted">Guided: login node, ssh-agent / key / password / 2FA, jump hosts, ~/.ssh/config import, connection test.</span>
+      </div>
 
       <NewTargetForm nameRef={nameRef} />
 
@@ -213,6 +229,8 @@ export function TargetsView() {
           )}
         </section>
       ) : null}
+
+      {wizard ? <ClusterWizard existing={wizard === 'new' ? undefined : targets.find((t) => t.id === wizard)} onClose={() => setWizard(null)} /> : null}
 
       {credentialsTarget ? <CredentialsDialog target={credentialsTarget} onClose={() => setCredentialsId(null)} /> : null}
 
