@@ -3,6 +3,7 @@
 // To add a backend, copy the pattern of an existing one: a folder, an adapter.ts exporting the adapter, and its
 // registration in electron/core/adapters.ts.
 import type { Job, Target, TargetCheck, TargetKind } from '../../shared/domain.js';
+import type { SshRunner } from '../ssh/runner.js';
 
 /** Records every action that touches a remote system, with the equivalent shell command. */
 export interface ActivityRecorder {
@@ -26,6 +27,8 @@ export interface AdapterContext {
   secrets: SecretReader;
   log: Logger;
   signal?: AbortSignal;
+  /** The core's pooled SSH connections (host-key trust, jumps, 2FA); adapters reached over SSH use it when set. */
+  ssh?: SshRunner;
 }
 
 export interface JobObservation {

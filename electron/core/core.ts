@@ -19,6 +19,7 @@ import { miscHandlers } from './handlers/misc.js';
 import { projectHandlers } from './handlers/projects.js';
 import { reproduceHandlers } from './handlers/reproduce.js';
 import { slurmHandlers } from './handlers/slurm.js';
+import { createSlurmBackend } from './slurm-backend.js';
 import { targetHandlers } from './handlers/targets.js';
 import { createFileLogger } from './logger.js';
 import { Redactor } from './redactor.js';
@@ -84,13 +85,18 @@ export function createCore(opts: CoreOptions): Core {
     assertProject: (id) => void s.projects.get(id),
     log,
   });
-  const handlers: Handlers = { ...miscHandlers(s), ...projectHandlers(s), ...targetHandlers(s), ...reproduceHandlers(reproduce), ...slurmHandlers() };
+  const slurm = createSlurmBackend(s);
+  s.adapterContext.ssh = slurm.pool;
+  // Clusters with unfinished jobs are watched from the start; a crash between intent and sbatch is reconciled here.
+  void slurm.refreshPolling().catch((err: unknown) => log.warn('slurm polling did not start', { error: String(err) }));
+  const handlers: Handlers = { ...miscHandlers(s), ...projectHandlers(s), ...targetHandlers(s), ...reproduceHandlers(reproduce), ...slurmHandlers(s, slurm) };
   const router = createRouter(handlers, log);
   log.info('core started', { shell: opts.shell, version: opts.version, workspace: opts.workspaceDir, vault: opts.vault.backend });
   return {
     call: router,
     logFile: log.file,
     async close() {
+      await slurm.close();
       await disposeAdapters();
       db.close();
       unlock();

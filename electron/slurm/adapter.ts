@@ -5,15 +5,16 @@ import { ApiError } from '../../shared/errors.js';
 import type { AdapterContext, BackendAdapter } from '../core/adapter.js';
 import { sshCommandLine } from '../ssh/command-line.js';
 import { openSsh } from '../ssh/session.js';
-import type { SshSession } from '../ssh/session.js';
 import { resolveSshTarget } from '../ssh/target.js';
 import { countStates, parseSinfoNodes, parseSinfoVersion, SINFO_NODES_CMD, SINFO_VERSION_CMD, summarize } from './sinfo.js';
 
 const COMMAND_TIMEOUT_MS = 30_000;
 
+type Exec = (command: string) => Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }>;
+
 /** Runs a read-only SLURM command and returns stdout; a failure becomes an ApiError that says what to check. */
-async function runSlurm(session: SshSession, command: string, ctx: AdapterContext): Promise<string> {
-  const r = await session.exec(command, { timeoutMs: COMMAND_TIMEOUT_MS, signal: ctx.signal });
+async function runSlurm(session: { where: string; exec: Exec }, command: string): Promise<string> {
+  const r = await session.exec(command);
   if (r.code === 0) return r.stdout;
   const tool = command.split(' ')[0] ?? command;
   if (r.code === 127) {
@@ -38,18 +39,29 @@ export const slurmAdapter: BackendAdapter = {
   async connect(target: Target, ctx: AdapterContext): Promise<TargetCheck> {
     const ssh = await resolveSshTarget(target, ctx);
     const activity = (command: string) => ({ action: 'slurm.sinfo', command: sshCommandLine(ssh.display, command), targetId: target.id });
-    // The login is part of the first logged action, so a refused host key or login shows up in the activity log.
-    const { session, versionOut } = await ctx.activity.run(activity(SINFO_VERSION_CMD), async () => {
+    const pool = ctx.ssh;
+    // In the core, checks share the cluster's pooled connection (host-key trust, jump hosts, 2FA); without a pool
+    // (tests of the adapter alone) a one-off session is opened. Either way the login is part of the first logged
+    // action, so a refused host key or login shows up in the activity log.
+    const open = async () => {
+      if (pool) {
+        await pool.close(target.id); // a check uses the settings as they are now
+        return { where: `${ssh.display.username}@${ssh.display.host}:${ssh.display.port}`, exec: ((c) => pool.exec(target, c, { timeoutMs: COMMAND_TIMEOUT_MS })) as Exec, close: () => {} };
+      }
       const s = await openSsh(ssh.settings);
+      return { where: s.where, exec: ((c) => s.exec(c, { timeoutMs: COMMAND_TIMEOUT_MS, signal: ctx.signal })) as Exec, close: () => s.close() };
+    };
+    const { session, versionOut } = await ctx.activity.run(activity(SINFO_VERSION_CMD), async () => {
+      const s = await open();
       try {
-        return { session: s, versionOut: await runSlurm(s, SINFO_VERSION_CMD, ctx) };
+        return { session: s, versionOut: await runSlurm(s, SINFO_VERSION_CMD) };
       } catch (err) {
         s.close();
         throw err;
       }
     });
     try {
-      const nodesOut = await ctx.activity.run(activity(SINFO_NODES_CMD), () => runSlurm(session, SINFO_NODES_CMD, ctx));
+      const nodesOut = await ctx.activity.run(activity(SINFO_NODES_CMD), () => runSlurm(session, SINFO_NODES_CMD));
 
       const version = parseSinfoVersion(versionOut) ?? versionOut.trim();
       const info = parseSinfoNodes(nodesOut);

@@ -47,3 +47,12 @@ export function verifyHostKey(keyBlob: Buffer, check: HostKeyCheck): ApiError | 
   }
   return null;
 }
+
+/** The key type named inside a host key blob ("ssh-ed25519", "ecdsa-sha2-nistp256", ...), or null if malformed. */
+export function keyTypeOfBlob(blob: Buffer): string | null {
+  if (blob.length < 4) return null;
+  const len = blob.readUInt32BE(0);
+  if (len === 0 || len > 64 || 4 + len > blob.length) return null;
+  const type = blob.subarray(4, 4 + len).toString('latin1');
+  return /^[a-z0-9@.-]+$/i.test(type) ? type : null;
+}

@@ -122,6 +122,16 @@ export class SshSession {
     });
   }
 
+  /** Wraps an already logged-in client (from connectSsh) so exec can be shared with the pool. */
+  static attach(client: Client, where: string): SshSession {
+    return new SshSession(client, where);
+  }
+
+  /** The error that ended the connection, if it was lost (not closed by us). */
+  get lostError(): ApiError | null {
+    return this.lostWith;
+  }
+
   get closed(): boolean {
     return this.ended;
   }
@@ -138,13 +148,19 @@ export class SshSession {
         reject(options.signal.reason);
         return;
       }
-      this.client.exec(command, (err, stream) => {
-        if (err) {
-          reject(new ApiError('UNAVAILABLE', `${this.where} refused to run a command: ${err.message}`));
-          return;
-        }
-        this.collect(stream, options, max, resolve, reject);
-      });
+      try {
+        this.client.exec(command, (err, stream) => {
+          if (err) {
+            reject(new ApiError('UNAVAILABLE', `${this.where} refused to run a command: ${err.message}`));
+            return;
+          }
+          this.collect(stream, options, max, resolve, reject);
+        });
+      } catch (err) {
+        // ssh2 throws "Not connected" when the socket is gone before its 'close' event reached us.
+        this.lostWith ??= new ApiError('UNAVAILABLE', `The SSH connection to ${this.where} was lost: ${(err as Error).message}`);
+        reject(this.lostWith);
+      }
     });
   }
 

@@ -16,21 +16,53 @@ export interface TestSshServer {
   password: string;
   /** Every command the server was asked to run, in order. */
   execs: string[];
+  /** SSH connections that completed a login. */
+  readonly logins: number;
+  /** Most exec channels ever open at the same time on one connection. */
+  readonly maxParallelExecs: number;
+  /** Drops every client connection (a network cut or sshd restart, as the client sees it). */
+  dropClients(): void;
   close(): Promise<void>;
+}
+
+export interface TestServerOptions {
+  /** Ask these keyboard-interactive questions and accept only these answers (2FA). */
+  keyboard?: { questions: { prompt: string; echo: boolean }[]; answers: string[] };
+  /** Use this host key (OpenSSH private key) instead of a fresh one. */
+  hostKey?: string;
 }
 
 /** Answers one exec; write to stream, then call stream.exit(code) and stream.end(). */
 export type ExecHandler = (command: string, stream: ServerChannel) => void;
 
-export async function startTestSshServer(onExec: ExecHandler, username = 'alice', password = 's3cret'): Promise<TestSshServer> {
-  const hostKey = utils.generateKeyPairSync('ed25519');
+export async function startTestSshServer(
+  onExec: ExecHandler,
+  username = 'alice',
+  password = 's3cret',
+  options: TestServerOptions = {},
+): Promise<TestSshServer> {
+  const generated = utils.generateKeyPairSync('ed25519');
+  const hostKey = options.hostKey
+    ? { private: options.hostKey, public: `${(utils.parseKey(options.hostKey) as ParsedKey).type} ${(utils.parseKey(options.hostKey) as ParsedKey).getPublicSSH().toString('base64')}` }
+    : generated;
   const userKey = utils.generateKeyPairSync('ed25519');
   const allowed = utils.parseKey(userKey.public) as ParsedKey;
   const execs: string[] = [];
+  const clients = new Set<Connection>();
+  let logins = 0;
+  let maxParallel = 0;
 
   const onClient = (client: Connection): void => {
+    clients.add(client);
+    client.on('close', () => clients.delete(client));
+    let open = 0;
     client.on('authentication', (ctx) => {
       if (ctx.username !== username) return ctx.reject();
+      if (options.keyboard) {
+        const kb = options.keyboard;
+        if (ctx.method !== 'keyboard-interactive') return ctx.reject(['keyboard-interactive']);
+        return ctx.prompt(kb.questions, (answers) => (answers.join('\n') === kb.answers.join('\n') ? ctx.accept() : ctx.reject()));
+      }
       if (ctx.method === 'password') return ctx.password === password ? ctx.accept() : ctx.reject();
       if (ctx.method === 'publickey') {
         const sameKey = ctx.key.algo === allowed.type && ctx.key.data.equals(allowed.getPublicSSH());
@@ -41,10 +73,15 @@ export async function startTestSshServer(onExec: ExecHandler, username = 'alice'
       return ctx.reject(['publickey', 'password']);
     });
     client.on('ready', () => {
+      logins++;
       client.on('session', (accept) => {
         accept().on('exec', (acceptExec, _reject, info) => {
           execs.push(info.command);
-          onExec(info.command, acceptExec());
+          const channel = acceptExec();
+          open++;
+          maxParallel = Math.max(maxParallel, open);
+          channel.once('finish', () => open--); // the handler ended its output: the command is over
+          onExec(info.command, channel);
         });
       });
     });
@@ -64,6 +101,19 @@ export async function startTestSshServer(onExec: ExecHandler, username = 'alice'
     username,
     password,
     execs,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    get logins() {
+      return logins;
+    },
+    get maxParallelExecs() {
+      return maxParallel;
+    },
+    dropClients() {
+      for (const c of clients) c.end();
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const c of clients) c.end();
+        server.close(() => resolve());
+      }),
   };
 }
