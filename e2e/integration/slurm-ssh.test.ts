@@ -51,9 +51,13 @@ describe('SLURM over real SSH', () => {
     expect(check.details.cpus).toBe(need(tb, 'SIMDECK_TB_SLURM_NODE_CPUS'));
     expect(check.summary).toMatch(/^SLURM 22\.05\.\d+, 1 partition \(debug\), 1 node (idle|mixed|allocated)$/);
 
+    // The user's accounts come from the real slurmdbd (up.sh adds slurmuser to testacct); home from the login.
+    expect(check.details.accounts?.split(',')).toContain('testacct');
+    expect(check.details.home).toBe('/home/slurmuser');
     // Both sinfo calls really ran and are in the activity log as a command a human could paste.
-    expect(activity).toHaveLength(2);
-    for (const a of activity) {
+    const sinfo = activity.filter((a) => a.action === 'slurm.sinfo');
+    expect(sinfo).toHaveLength(2);
+    for (const a of sinfo) {
       expect(a).toMatchObject({ action: 'slurm.sinfo', outcome: 'ok', targetId: `it-slurm-${process.pid}` });
       expect(a.command).toContain('sinfo');
       expect(a.command.startsWith(`ssh -p ${base.port} -i ${base.privateKeyPath} slurmuser@127.0.0.1 `)).toBe(true);

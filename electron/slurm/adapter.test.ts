@@ -85,10 +85,18 @@ describe('slurmAdapter.connect', () => {
         nodeStates: 'idle=2,mixed=1',
         cpus: '160',
         gres: 'gpu:a100:4',
+        gpusByPartition: 'cpu=0,gpu=4',
+        // This test server knows only sinfo: no accounting, no $HOME answer; the check still passes.
+        accounts: '',
+        qos: '',
+        home: '',
       },
     });
     expect(revealed).toEqual(['key']);
-    expect(activity).toEqual([
+    expect(activity.find((a) => a.action === 'slurm.sacctmgr')?.command).toBe(
+      `ssh -p ${srv.port} alice@127.0.0.1 'sacctmgr -nP show associations user=alice format=Account,QOS'`,
+    );
+    expect(activity.filter((a) => a.action === 'slurm.sinfo')).toEqual([
       { action: 'slurm.sinfo', command: `ssh -p ${srv.port} alice@127.0.0.1 'sinfo --version'`, outcome: 'ok' },
       {
         action: 'slurm.sinfo',

@@ -6,7 +6,11 @@ import type { AdapterContext, BackendAdapter } from '../core/adapter.js';
 import { sshCommandLine } from '../ssh/command-line.js';
 import { openSsh } from '../ssh/session.js';
 import { resolveSshTarget } from '../ssh/target.js';
-import { countStates, parseSinfoNodes, parseSinfoVersion, SINFO_NODES_CMD, SINFO_VERSION_CMD, summarize } from './sinfo.js';
+import { commandLine } from '../core/shell-quote.js';
+import { countStates, parseAssociations, parseSinfoNodes, parseSinfoVersion, SINFO_NODES_CMD, SINFO_VERSION_CMD, summarize } from './sinfo.js';
+
+/** The login's home folder (the default parent of SimDeck's per-project folders). */
+const HOME_CMD = 'printf %s "$HOME"';
 
 const COMMAND_TIMEOUT_MS = 30_000;
 
@@ -63,6 +67,12 @@ export const slurmAdapter: BackendAdapter = {
     try {
       const nodesOut = await ctx.activity.run(activity(SINFO_NODES_CMD), () => runSlurm(session, SINFO_NODES_CMD));
 
+      // Accounts/QOS need accounting (slurmdbd); clusters without it still pass the check.
+      const assocCmd = commandLine(['sacctmgr', '-nP', 'show', 'associations', `user=${ssh.display.username}`, 'format=Account,QOS']);
+      const assoc = await ctx.activity
+        .run({ ...activity(assocCmd), action: 'slurm.sacctmgr' }, () => runSlurm(session, assocCmd))
+        .then(parseAssociations, () => ({ accounts: [], qos: [] }));
+      const home = await session.exec(HOME_CMD).then((r) => (r.code === 0 ? r.stdout.trim() : ''), () => '');
       const version = parseSinfoVersion(versionOut) ?? versionOut.trim();
       const info = parseSinfoNodes(nodesOut);
       const def = info.partitions.find((p) => p.isDefault);
@@ -84,6 +94,10 @@ export const slurmAdapter: BackendAdapter = {
             .join(','),
           cpus: String(info.cpus),
           gres: info.gres.join(','),
+          gpusByPartition: [...info.gpusByPartition].map(([p, n]) => `${p}=${n}`).join(','),
+          accounts: assoc.accounts.join(','),
+          qos: assoc.qos.join(','),
+          home,
         },
       };
     } finally {

@@ -41,3 +41,18 @@ describe('sinfo parsing', () => {
     expect(summarize('22.05.8', parseSinfoNodes(''))).toBe('SLURM 22.05.8, 0 partitions, no nodes');
   });
 });
+
+describe('GPUs, accounts and QOS', () => {
+  it('counts GPUs per partition from gres, and reads associations', async () => {
+    const { parseSinfoNodes, gpusInGres, parseAssociations } = await import('./sinfo.js');
+    expect(gpusInGres('gpu:a100:4(S:0-1),shard:8')).toBe(4);
+    expect(gpusInGres('gpu:2,gpu:v100:1')).toBe(3);
+    expect(gpusInGres('(null)')).toBe(0);
+    const info = parseSinfoNodes('n1|gpu|up|idle|64|gpu:a100:4\nn2|gpu|up|mixed|64|gpu:a100:4\nn3|cpu*|up|idle|128|(null)\n');
+    expect([...info.gpusByPartition]).toEqual([
+      ['gpu', 8],
+      ['cpu', 0],
+    ]);
+    expect(parseAssociations('lab-a|normal,gpu-long\nlab-b|normal\n')).toEqual({ accounts: ['lab-a', 'lab-b'], qos: ['normal', 'gpu-long'] });
+  });
+});

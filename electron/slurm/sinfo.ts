@@ -26,6 +26,18 @@ export interface SinfoSummary {
   nodeStates: Map<string, string>;
   cpus: number;
   gres: string[];
+  /** partition -> GPUs on its nodes (from gres like gpu:a100:4 or gpu:4). */
+  gpusByPartition: Map<string, number>;
+}
+
+/** GPUs in a node's gres field: "gpu:a100:4(S:0-1),shard:8" -> 4. */
+export function gpusInGres(gres: string): number {
+  let n = 0;
+  for (const item of gres.split(',')) {
+    const m = /^gpu(?::[^:(]+)?:(\d+)/.exec(item.trim());
+    if (m) n += Number(m[1]);
+  }
+  return n;
 }
 
 export function parseSinfoNodes(out: string): SinfoSummary {
@@ -33,6 +45,7 @@ export function parseSinfoNodes(out: string): SinfoSummary {
   const nodeStates = new Map<string, string>();
   const cpusByNode = new Map<string, number>();
   const gres = new Set<string>();
+  const gpusByPartition = new Map<string, number>();
   for (const line of out.split('\n')) {
     if (!line.trim()) continue;
     const [node = '', rawPartition = '', availability = '', rawState = '', cpus = '', g = ''] = line.split('|');
@@ -47,13 +60,27 @@ export function parseSinfoNodes(out: string): SinfoSummary {
     nodeStates.set(node, rawState.replace(/[^A-Za-z_]+$/, '').toLowerCase());
     cpusByNode.set(node, Number.parseInt(cpus, 10) || 0);
     if (g && g !== '(null)') gres.add(g);
+    gpusByPartition.set(name, (gpusByPartition.get(name) ?? 0) + (g && g !== '(null)' ? gpusInGres(g) : 0));
   }
   return {
     partitions: [...partitions.values()],
     nodeStates,
     cpus: [...cpusByNode.values()].reduce((a, b) => a + b, 0),
     gres: [...gres],
+    gpusByPartition,
   };
+}
+
+/** The user's accounts and QOS from `sacctmgr -nP show associations user=<u> format=Account,QOS`. */
+export function parseAssociations(out: string): { accounts: string[]; qos: string[] } {
+  const accounts = new Set<string>();
+  const qos = new Set<string>();
+  for (const line of out.split('\n')) {
+    const [account = '', q = ''] = line.trim().split('|');
+    if (account) accounts.add(account);
+    for (const x of q.split(',')) if (x) qos.add(x);
+  }
+  return { accounts: [...accounts], qos: [...qos] };
 }
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
