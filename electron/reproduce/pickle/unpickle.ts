@@ -93,6 +93,17 @@ export function unpickleDetailed(input: Uint8Array, options: UnpickleOptions = {
   let ops = 0;
   let elements = 0;
   let protocol = 0;
+  /** The innermost MARK bounds what opcodes may pop; it moves whenever a MARK is consumed. */
+  const resetFence = () => {
+    fence = marks.length ? (marks[marks.length - 1] as number) : 0;
+  };
+  /** Consumes the innermost MARK for a MARK-bounded opcode (TUPLE, LIST, DICT, APPENDS ...): its stack index. */
+  const popMark = (): number => {
+    const k = marks.pop();
+    if (k === undefined) throw noMarkError(label, op, opPos);
+    resetFence();
+    return k;
+  };
 
   for (;;) {
     if (pos >= end) throw new ReadError('truncated', `${cap(label)} ends early (${fmt(end)} bytes, before its STOP opcode): the file was cut short or only partly copied.`);
@@ -167,9 +178,7 @@ export function unpickleDetailed(input: Uint8Array, options: UnpickleOptions = {
         break;
       case 0x75: {
         // SETITEMS
-        const k = marks.pop();
-        if (k === undefined) throw noMarkError(label, op, opPos);
-        fence = marks.length ? (marks[marks.length - 1] as number) : 0;
+        const k = popMark();
         const n = stack.length - k;
         if (n & 1) throw corruptError(label, 'SETITEMS got an odd number of values', op, opPos);
         elements += n >> 1;
@@ -204,9 +213,7 @@ export function unpickleDetailed(input: Uint8Array, options: UnpickleOptions = {
       }
       case 0x65: {
         // APPENDS
-        const k = marks.pop();
-        if (k === undefined) throw noMarkError(label, op, opPos);
-        fence = marks.length ? (marks[marks.length - 1] as number) : 0;
+        const k = popMark();
         elements += stack.length - k;
         if (elements > maxElements) throw tooManyElements(label, maxElements);
         if (k <= fence) throw underflowError(label, op, opPos);
@@ -282,9 +289,7 @@ export function unpickleDetailed(input: Uint8Array, options: UnpickleOptions = {
       }
       case 0x74: {
         // TUPLE
-        const k = marks.pop();
-        if (k === undefined) throw noMarkError(label, op, opPos);
-        fence = marks.length ? (marks[marks.length - 1] as number) : 0;
+        const k = popMark();
         elements += stack.length - k;
         if (elements > maxElements) throw tooManyElements(label, maxElements);
         const items = stack.slice(k);
@@ -495,9 +500,7 @@ export function unpickleDetailed(input: Uint8Array, options: UnpickleOptions = {
         const nl2 = lineEnd(buf, nl1 + 1, label, op, opPos);
         const name = utf8(buf, nl1 + 1, nl2);
         pos = nl2 + 1;
-        const k = marks.pop();
-        if (k === undefined) throw noMarkError(label, op, opPos);
-        fence = marks.length ? (marks[marks.length - 1] as number) : 0;
+        const k = popMark();
         const args = stack.slice(k);
         stack.length = k;
         elements += args.length;
@@ -509,9 +512,7 @@ export function unpickleDetailed(input: Uint8Array, options: UnpickleOptions = {
       }
       case 0x6f: {
         // OBJ
-        const k = marks.pop();
-        if (k === undefined) throw noMarkError(label, op, opPos);
-        fence = marks.length ? (marks[marks.length - 1] as number) : 0;
+        const k = popMark();
         const items = stack.slice(k);
         stack.length = k;
         if (items.length === 0) throw corruptError(label, 'OBJ needs a class', op, opPos);
@@ -540,14 +541,12 @@ export function unpickleDetailed(input: Uint8Array, options: UnpickleOptions = {
         if (stack.length > fence) stack.pop();
         else {
           if (marks.pop() === undefined) throw underflowError(label, op, opPos);
-          fence = marks.length ? (marks[marks.length - 1] as number) : 0;
+          resetFence();
         }
         break;
       case 0x31: {
         // POP_MARK
-        const k = marks.pop();
-        if (k === undefined) throw noMarkError(label, op, opPos);
-        fence = marks.length ? (marks[marks.length - 1] as number) : 0;
+        const k = popMark();
         stack.length = k;
         break;
       }
@@ -558,9 +557,7 @@ export function unpickleDetailed(input: Uint8Array, options: UnpickleOptions = {
         break;
       case 0x64: {
         // DICT
-        const k = marks.pop();
-        if (k === undefined) throw noMarkError(label, op, opPos);
-        fence = marks.length ? (marks[marks.length - 1] as number) : 0;
+        const k = popMark();
         const n = stack.length - k;
         if (n & 1) throw corruptError(label, 'DICT got an odd number of values', op, opPos);
         elements += n >> 1;
@@ -573,9 +570,7 @@ export function unpickleDetailed(input: Uint8Array, options: UnpickleOptions = {
       }
       case 0x6c: {
         // LIST
-        const k = marks.pop();
-        if (k === undefined) throw noMarkError(label, op, opPos);
-        fence = marks.length ? (marks[marks.length - 1] as number) : 0;
+        const k = popMark();
         elements += stack.length - k;
         if (elements > maxElements) throw tooManyElements(label, maxElements);
         const items = stack.slice(k);
@@ -588,9 +583,7 @@ export function unpickleDetailed(input: Uint8Array, options: UnpickleOptions = {
         break;
       case 0x90: {
         // ADDITEMS
-        const k = marks.pop();
-        if (k === undefined) throw noMarkError(label, op, opPos);
-        fence = marks.length ? (marks[marks.length - 1] as number) : 0;
+        const k = popMark();
         elements += stack.length - k;
         if (elements > maxElements) throw tooManyElements(label, maxElements);
         if (k <= fence) throw underflowError(label, op, opPos);
@@ -605,9 +598,7 @@ export function unpickleDetailed(input: Uint8Array, options: UnpickleOptions = {
       }
       case 0x91: {
         // FROZENSET
-        const k = marks.pop();
-        if (k === undefined) throw noMarkError(label, op, opPos);
-        fence = marks.length ? (marks[marks.length - 1] as number) : 0;
+        const k = popMark();
         elements += stack.length - k;
         if (elements > maxElements) throw tooManyElements(label, maxElements);
         const items = stack.slice(k);
