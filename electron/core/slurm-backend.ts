@@ -47,6 +47,7 @@ export function createSlurmBackend(s: Services): SlurmBackend {
     onChanged: (jobIds) => s.emit('jobs.changed', { jobIds }),
   });
 
+  const reconciled = new Set<string>();
   const activeSlurmTargets = (): Target[] => {
     const placeholders = TERMINAL_JOB_STATES.map(() => '?').join(', ');
     const ids = new Set(
@@ -70,7 +71,14 @@ export function createSlurmBackend(s: Services): SlurmBackend {
       resolve(answers);
     },
     async refreshPolling() {
-      await slurm.startPolling(activeSlurmTargets());
+      // Reconciling costs a round trip: do it once per cluster at start-up, and again only while a submission
+      // there is still unsettled (e.g. the connection dropped during sbatch), not after every action.
+      const unsettled = s.db.prepare("SELECT 1 FROM jobs WHERE target_id = ? AND state = 'submitting' LIMIT 1");
+      await slurm.startPolling(activeSlurmTargets(), (t) => {
+        const first = !reconciled.has(t.id);
+        reconciled.add(t.id);
+        return first || unsettled.get(t.id) !== undefined;
+      });
     },
     async close() {
       slurm.stopPolling();

@@ -79,13 +79,16 @@ export class SlurmService {
     return p;
   }
 
-  /** Starts polling these clusters (reconciling unfinished submissions first); stops pollers of others. */
-  async startPolling(targets: Target[]): Promise<void> {
+  /**
+   * Starts polling these clusters (reconciling unfinished submissions first, for those `shouldReconcile` accepts:
+   * after start-up there is nothing left to reconcile); stops pollers of others.
+   */
+  async startPolling(targets: Target[], shouldReconcile: (t: Target) => boolean = () => true): Promise<void> {
     const ids = new Set(targets.map((t) => t.id));
     for (const [id, p] of this.pollers) if (!ids.has(id)) p.stop();
     for (const t of targets) {
       try {
-        await this.reconcile(t);
+        if (shouldReconcile(t)) await this.reconcile(t);
       } catch (err) {
         this.opts.ctx.log.warn('slurm reconcile failed', { targetId: t.id, error: err instanceof Error ? err.message : String(err) });
       }
