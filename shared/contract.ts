@@ -18,6 +18,7 @@ import {
   TargetSettings,
 } from './domain.js';
 import { EnvironmentManager, InstalledManager, RecordView, RecreatePlan, RunInfo, ScoreComparison } from './reproduce.js';
+import { DirListing, JobFiles, RemotePath, TailChunk, Transfer, TunnelCreate, TunnelInfo } from './files.js';
 import { ActionResult, ClusterStatus, ForeignJob, HostKeyEntry, JobAction, SshConfigHost, SshPrompt, SubmitRequest } from './slurm.js';
 
 const id = z.string().min(1, 'an id is required').max(64);
@@ -270,6 +271,45 @@ export const calls = {
     'Take foreign jobs under SimDeck watch, in a project.',
   ),
   'slurm.poll': call(z.object({ targetId: z.string().optional() }).strict(), z.object({ ok: z.literal(true) }), 'Poll now instead of waiting for the next cycle.'),
+
+  'files.list': call(
+    z.object({ targetId: id, path: RemotePath }).strict(),
+    DirListing,
+    'List a folder on a cluster (SFTP); "~" is the home folder.',
+  ),
+  'files.jobFiles': call(z.object({ jobId: id }).strict(), JobFiles, "Where a job's work folder, stdout and stderr files are."),
+  'files.tail': call(
+    z
+      .object({
+        targetId: id,
+        path: RemotePath,
+        /** Byte offset to continue from; omitted: the last maxBytes of the file. */
+        from: z.number().int().nonnegative().optional(),
+        maxBytes: z.number().int().min(1).max(1024 * 1024).default(64 * 1024),
+      })
+      .strict(),
+    TailChunk,
+    'Read the end of a growing file (a job\'s output), or what was appended since an offset.',
+  ),
+  'files.download': call(
+    z.object({ targetId: id, path: RemotePath, localDir: z.string().min(1).optional() }).strict(),
+    Transfer,
+    'Download a file or folder from a cluster to this machine (default ~/Downloads/SimDeck); progress as transfers.changed.',
+  ),
+  'files.copy': call(
+    z.object({ fromTargetId: id, fromPath: RemotePath, toTargetId: id, toDir: RemotePath }).strict(),
+    Transfer,
+    'Copy a file or folder from one cluster into a folder on another, streamed through SimDeck, resumable.',
+  ),
+  'transfers.list': call(none, z.array(Transfer), 'Downloads and copies, newest first.'),
+  'transfers.cancel': call(z.object({ id }).strict(), Transfer, 'Stop a transfer; what was copied stays so it can be resumed.'),
+  'transfers.resume': call(z.object({ id }).strict(), Transfer, 'Continue a paused, failed or cancelled transfer from where it stopped.'),
+
+  'tunnels.list': call(none, z.array(TunnelInfo), 'Named port forwards through clusters, with their state.'),
+  'tunnels.create': call(TunnelCreate, TunnelInfo, 'Add a named forward 127.0.0.1:localPort → remoteHost:remotePort via a cluster, and start it.'),
+  'tunnels.start': call(z.object({ id }).strict(), TunnelInfo, 'Start listening (again).'),
+  'tunnels.stop': call(z.object({ id }).strict(), TunnelInfo, 'Stop listening and close its connections; the tunnel stays defined.'),
+  'tunnels.delete': call(z.object({ id }).strict(), z.object({ deleted: z.literal(true) }), 'Stop and forget a tunnel.'),
 } as const;
 
 export const events = {
@@ -282,6 +322,9 @@ export const events = {
   'run.finished': RunInfo,
   'ssh.prompt': SshPrompt,
   'clusters.status': ClusterStatus,
+  'transfers.changed': Transfer,
+  'tunnels.changed': TunnelInfo,
+  'tunnels.removed': z.object({ id: z.string() }),
 } as const;
 
 export type Calls = typeof calls;

@@ -50,6 +50,19 @@ export const METHODS = [
   'slurm.foreign',
   'slurm.adopt',
   'slurm.poll',
+  'files.list',
+  'files.jobFiles',
+  'files.tail',
+  'files.download',
+  'files.copy',
+  'transfers.list',
+  'transfers.cancel',
+  'transfers.resume',
+  'tunnels.list',
+  'tunnels.create',
+  'tunnels.start',
+  'tunnels.stop',
+  'tunnels.delete',
 ] as const satisfies readonly Method[];
 
 export const EVENT_NAMES = [
@@ -62,6 +75,9 @@ export const EVENT_NAMES = [
   'run.finished',
   'ssh.prompt',
   'clusters.status',
+  'transfers.changed',
+  'tunnels.changed',
+  'tunnels.removed',
 ] as const satisfies readonly EventName[];
 
 // Every contract method and event must be listed above.

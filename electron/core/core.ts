@@ -19,6 +19,10 @@ import { miscHandlers } from './handlers/misc.js';
 import { projectHandlers } from './handlers/projects.js';
 import { reproduceHandlers } from './handlers/reproduce.js';
 import { slurmHandlers } from './handlers/slurm.js';
+import { filesHandlers } from './handlers/files.js';
+import { tunnelsHandlers } from './handlers/tunnels.js';
+import { createFilesBackend } from '../files/backend.js';
+import { createTunnelsBackend } from '../tunnels/backend.js';
 import { createSlurmBackend } from './slurm-backend.js';
 import { targetHandlers } from './handlers/targets.js';
 import { createFileLogger } from './logger.js';
@@ -89,13 +93,26 @@ export function createCore(opts: CoreOptions): Core {
   s.adapterContext.ssh = slurm.pool;
   // Clusters with unfinished jobs are watched from the start; a crash between intent and sbatch is reconciled here.
   void slurm.refreshPolling().catch((err: unknown) => log.warn('slurm polling did not start', { error: String(err) }));
-  const handlers: Handlers = { ...miscHandlers(s), ...projectHandlers(s), ...targetHandlers(s), ...reproduceHandlers(reproduce), ...slurmHandlers(s, slurm) };
+  const files = createFilesBackend(s, slurm.pool);
+  const tunnels = createTunnelsBackend(s, slurm.pool);
+  void tunnels.startAuto().catch((err: unknown) => log.warn('tunnels did not start', { error: String(err) }));
+  const handlers: Handlers = {
+    ...miscHandlers(s),
+    ...projectHandlers(s),
+    ...targetHandlers(s),
+    ...reproduceHandlers(reproduce),
+    ...slurmHandlers(s, slurm),
+    ...filesHandlers(files),
+    ...tunnelsHandlers(tunnels),
+  };
   const router = createRouter(handlers, log);
   log.info('core started', { shell: opts.shell, version: opts.version, workspace: opts.workspaceDir, vault: opts.vault.backend });
   return {
     call: router,
     logFile: log.file,
     async close() {
+      await tunnels.close();
+      await files.close();
       await slurm.close();
       await disposeAdapters();
       db.close();

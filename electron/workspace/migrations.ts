@@ -138,6 +138,31 @@ CREATE TABLE tunnels (
 CREATE UNIQUE INDEX tunnels_name ON tunnels (name COLLATE NOCASE);
 `,
   },
+  {
+    version: 3,
+    name: 'transfers',
+    sql: `
+-- Downloads and cluster-to-cluster copies. Kept so an interrupted transfer (dropped link, SimDeck quit) can be
+-- resumed from the bytes already written instead of starting over.
+CREATE TABLE transfers (
+  id           TEXT PRIMARY KEY,
+  kind         TEXT NOT NULL CHECK (kind IN ('download', 'copy')),
+  state        TEXT NOT NULL,
+  from_target  TEXT NOT NULL REFERENCES targets (id) ON DELETE CASCADE,
+  from_path    TEXT NOT NULL,
+  to_target    TEXT REFERENCES targets (id) ON DELETE CASCADE,
+  to_path      TEXT NOT NULL,
+  bytes_done   INTEGER NOT NULL DEFAULT 0,
+  bytes_total  INTEGER,
+  files_done   INTEGER NOT NULL DEFAULT 0,
+  files_total  INTEGER,
+  message      TEXT NOT NULL DEFAULT '',
+  created_at   TEXT NOT NULL,
+  updated_at   TEXT NOT NULL
+);
+CREATE INDEX transfers_created ON transfers (created_at);
+`,
+  },
 ];
 
 export const checksum = (sql: string) => createHash('sha256').update(sql).digest('hex');
