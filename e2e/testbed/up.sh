@@ -65,6 +65,13 @@ do_ssh() {
   [ -f "$D/id_ed25519" ] || ssh-keygen -q -t ed25519 -N '' -C simdeck-testbed -f "$D/id_ed25519"
   install -d -m 700 -o "$SSH_USER" -g "$SSH_USER" "/home/$SSH_USER/.ssh"
   install -m 600 -o "$SSH_USER" -g "$SSH_USER" "$D/id_ed25519.pub" "/home/$SSH_USER/.ssh/authorized_keys"
+  # Test hook: a test may put a folder name in ~/.simdeck-testbed-path to wrap a cluster tool (e.g. a slow sbatch
+  # around the real one). Non-interactive ssh commands read ~/.bashrc on Debian, before its "interactive?" return.
+  local rc="/home/$SSH_USER/.bashrc"
+  touch "$rc"
+  grep -q simdeck-testbed-path "$rc" ||
+    sed -i '1i [ -r "$HOME/.simdeck-testbed-path" ] \&\& PATH="$(cat "$HOME/.simdeck-testbed-path"):$PATH"' "$rc"
+  rm -f "/home/$SSH_USER/.simdeck-testbed-path"
   [ -f "$D/ssh_host_ed25519_key" ] || ssh-keygen -q -t ed25519 -N '' -C simdeck-testbed-host -f "$D/ssh_host_ed25519_key"
   # known_hosts so our own probes can use strict host key checking
   echo "[127.0.0.1]:$SSH_PORT $(cut -d' ' -f1,2 "$D/ssh_host_ed25519_key.pub")" > "$D/known_hosts"
