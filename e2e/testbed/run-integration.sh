@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Integration tests against the real test bed: up.sh all, the vitest integration suite, then always down.sh.
+# Integration tests against the real test bed: up.sh all, the vitest integration suite, the Playwright UI flows
+# (e2e/testbed-ui), then always down.sh.
 # Exits with the test status. SIMDECK_TESTBED_KEEP=1 leaves the test bed running afterwards (for debugging; stop
 # it later with e2e/testbed/down.sh). Extra arguments go to vitest (e.g. a file filter).
 set -uo pipefail
@@ -21,4 +22,11 @@ bash "$HERE/up.sh" all || { echo "test bed did not come up" >&2; exit 1; }
 cd "$ROOT" || exit 1
 npx vitest run --config vitest.integration.config.ts "$@"
 status=$?
+# UI flows against the same test bed (Playwright + Debian chromium; needs `npm run build`). Skipped when a file
+# filter was given, so "npm run test:integration -- files" runs just that vitest file.
+if [ $# -eq 0 ]; then
+  npx playwright test --config e2e/testbed-ui/playwright.testbed.config.ts
+  ui=$?
+  [ $status -eq 0 ] && status=$ui
+fi
 exit $status

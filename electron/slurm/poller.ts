@@ -15,6 +15,9 @@ import { mapSlurmState, parseExitCode } from './states.js';
 export const TAG_PREFIX = 'simdeck:';
 export const DEFAULT_POLL_SECONDS = 30;
 export const MIN_POLL_SECONDS = 10;
+/** Right after a submission or an action the researcher is watching: poll this often for a few minutes. */
+export const FOLLOW_POLL_SECONDS = 5;
+export const FOLLOW_WINDOW_MS = 3 * 60_000;
 /** A job neither squeue nor sacct lists keeps its last state this long (sacct lags behind slurmctld), then unknown. */
 export const DEFAULT_GRACE_MS = 5 * 60_000;
 export const ARRAY_TASK_CAP = 1000;
@@ -84,6 +87,7 @@ export class ClusterPoller {
   private inFlight: Promise<PollResult> | null = null;
   private lostSince: string | null = null;
   private stopped = true;
+  private followUntil = 0;
   last: PollResult | null = null;
 
   constructor(
@@ -103,20 +107,34 @@ export class ClusterPoller {
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;
-    const loop = () => {
-      if (this.stopped) return;
-      this.timer = setTimeout(() => {
-        void this.pollNow().finally(loop);
-      }, pollIntervalMs(this.target));
-      this.timer.unref?.();
-    };
-    void this.pollNow().finally(loop);
+    void this.pollNow().finally(() => this.schedule());
+  }
+
+  /**
+   * Polls every FOLLOW_POLL_SECONDS for a while (after a submit or an action), so the researcher sees pending →
+   * running → completed as it happens instead of one cycle late; then back to the cluster's interval.
+   */
+  follow(windowMs = FOLLOW_WINDOW_MS): void {
+    this.followUntil = Math.max(this.followUntil, Date.now() + windowMs);
+    if (!this.stopped && !this.inFlight) this.schedule();
   }
 
   stop(): void {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
+    const following = Date.now() < this.followUntil;
+    const wait = following ? Math.min(FOLLOW_POLL_SECONDS * 1000, pollIntervalMs(this.target)) : pollIntervalMs(this.target);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.pollNow().finally(() => this.schedule());
+    }, wait);
+    this.timer.unref?.();
   }
 
   /** Polls now; while a cycle runs, callers share it (cycles never overlap). */

@@ -1,6 +1,6 @@
 // The SLURM service against a scripted cluster (FakeRunner): submit with intent rows, one-round-trip polling and
 // diffing, unknown on lost contact, arrays, foreign jobs, reconcile after a crash, actions and the group policy.
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ApiError } from '../../shared/errors.js';
 import type { SubmitRequest } from '../../shared/slurm.js';
 import { openHarness } from './testing/harness.js';
@@ -10,6 +10,7 @@ import { pollStdout } from './testing/fake-cluster.js';
 import type { FakeJob } from './testing/fake-cluster.js';
 import { plan, writeIntent } from './submit.js';
 import { decide } from './policy.js';
+import { FOLLOW_WINDOW_MS } from './poller.js';
 import { renderTemplate, DEFAULT_CPU_TEMPLATE } from './templates.js';
 
 class Cluster {
@@ -127,6 +128,31 @@ describe('templates', () => {
 });
 
 describe('poller', () => {
+  it('follows a cluster every 5 s for a few minutes after a submission, then polls at its own interval', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    try {
+      setup();
+      await h.service.submit(req());
+      const polls = () => c.runner.calls.filter((x) => x.op === 'exec' && x.arg.startsWith('squeue')).length;
+      const before = polls();
+      h.service.poller(h.targets[0]!.id).start();
+      await vi.advanceTimersByTimeAsync(0);
+      expect(polls()).toBe(before + 1);
+      await vi.advanceTimersByTimeAsync(5_000);
+      expect(polls()).toBe(before + 2);
+      await vi.advanceTimersByTimeAsync(FOLLOW_WINDOW_MS);
+      const afterWindow = polls();
+      expect(afterWindow).toBeGreaterThanOrEqual(before + FOLLOW_WINDOW_MS / 5_000);
+      await vi.advanceTimersByTimeAsync(25_000);
+      expect(polls()).toBeLessThanOrEqual(afterWindow + 1); // back to the 30 s default
+      await vi.advanceTimersByTimeAsync(35_000);
+      expect(polls()).toBeGreaterThanOrEqual(afterWindow + 1);
+    } finally {
+      h.service.stopPolling();
+      vi.useRealTimers();
+    }
+  });
+
   it('one round trip per cycle; pending → running → completed with transitions and change lists', async () => {
     setup();
     const [job] = await h.service.submit(req());

@@ -102,6 +102,11 @@ export class SlurmService {
     for (const p of this.pollers.values()) p.stop();
   }
 
+  /** The researcher just acted on these clusters: poll them quickly for a few minutes. */
+  follow(targetIds: Iterable<string>): void {
+    for (const id of new Set(targetIds)) this.poller(id).follow();
+  }
+
   /** `slurm.poll`: one cycle now on one cluster or on every cluster with a poller. */
   async poll(targetId?: string): Promise<PollResult[]> {
     const ids = targetId ? [targetId] : [...this.pollers.keys()];
@@ -131,6 +136,7 @@ export class SlurmService {
     // All intents first: a crash from here on leaves rows that reconcile() settles.
     const intents = planned.map((p) => writeIntent(this.deps, p, req, { groupId: group?.id ?? null }));
     this.opts.onChanged?.(intents.map((j) => j.id));
+    this.follow(req.targetIds);
     return Promise.all(intents.map((j) => runSubmission(this.deps, j)));
   }
 
@@ -143,6 +149,7 @@ export class SlurmService {
       if (!j || j.kind !== 'slurm') throw new ApiError('NOT_FOUND', `No SLURM job with id ${id}.`);
       return j;
     });
+    this.follow(jobs.map((j) => j.targetId).filter((t): t is string => t !== null));
     if (action === 'resubmit') {
       const out: ActionResult[] = [];
       for (const j of jobs) out.push(await this.resubmit(j, script, 'slurm.resubmit'));
@@ -312,6 +319,7 @@ export class SlurmService {
   async adopt(targetId: string, projectId: string, remoteIds: string[]): Promise<Job[]> {
     const target = this.opts.getTarget(targetId);
     const p = this.poller(targetId);
+    this.follow([targetId]);
     const last = p.last?.ok ? p.last : await p.pollNow();
     const known = this.repo.knownRemoteIds(targetId);
     const out: Job[] = [];

@@ -11,6 +11,8 @@ import { useReproduce } from './reproduce.js';
 import { useSshPrompts } from './sshPrompts.js';
 import { useTargets } from './targets.js';
 import { toast } from './toasts.js';
+import { useTransfers } from './transfers.js';
+import { useTunnels } from './tunnels.js';
 
 export function setDocumentState(state: 'loading' | 'ready' | 'error'): void {
   document.documentElement.dataset.appState = state;
@@ -55,6 +57,8 @@ export function refreshAll(): void {
   void useActivity.getState().refresh();
   void useReproduce.getState().refreshRuns();
   void useClusters.getState().refresh();
+  void useTransfers.getState().refresh();
+  void useTunnels.getState().refresh();
 }
 
 function forgetMissingProject(projects: ReadonlyArray<{ id: string; archived: boolean }>): void {
@@ -83,6 +87,10 @@ function startLiveUpdates(): void {
     // SLURM clusters: connection state, and 2FA questions asked while connecting.
     client.on('clusters.status', (s) => useClusters.getState().onStatus(s)),
     client.on('ssh.prompt', (p) => useSshPrompts.getState().push(p)),
+    // Downloads and copies report progress; tunnels report their state.
+    client.on('transfers.changed', (t) => useTransfers.getState().onChanged(t)),
+    client.on('tunnels.changed', (t) => useTunnels.getState().onChanged(t)),
+    client.on('tunnels.removed', (p) => useTunnels.getState().onRemoved(p.id)),
     // Jobs follow the project switcher.
     useApp.subscribe((s, prev) => {
       if (s.projectId !== prev.projectId) void useJobs.getState().refresh();
@@ -95,4 +103,6 @@ function startLiveUpdates(): void {
   void useJobs.getState().refresh();
   void useActivity.getState().refresh();
   void useClusters.getState().refresh();
+  void useTransfers.getState().refresh();
+  void useTunnels.getState().refresh();
 }

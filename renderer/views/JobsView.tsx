@@ -16,6 +16,7 @@ import { JobDrawer } from './jobs/JobDrawer.js';
 import { JobsGrid } from './jobs/JobsGrid.js';
 import { StateFilter } from './jobs/StateFilter.js';
 import { SubmitWizard } from './jobs/SubmitWizard.js';
+import { TransfersPanel } from './jobs/TransfersPanel.js';
 
 const NO_SELECTION: SelectionState = { selected: new Set(), anchor: null };
 
@@ -156,13 +157,16 @@ export function JobsView() {
   const drawerJob = drawerId ? visible[byId.get(drawerId) ?? -1] : undefined;
 
   return (
-    <div className={`view${drawerJob ? ' view-with-drawer' : ''}`} data-testid="view-jobs">
+    <div className={`view view-fill${drawerJob ? ' view-with-drawer' : ''}`} data-testid="view-jobs">
       <PageHeader title="Jobs">
         Every job SimDeck submitted, on every backend{project ? <> — showing project <strong>{project.name}</strong></> : ' — all projects'}. A job in state
         “unknown” means SimDeck lost contact and cannot tell, not that it failed.
       </PageHeader>
 
-      <ClustersPanel clusters={clusters} />
+      <div className="jobs-panels">
+        <ClustersPanel clusters={clusters} />
+        <TransfersPanel />
+      </div>
 
       <div className="jobs-toolbar" role="toolbar" aria-label="Jobs">
         <input

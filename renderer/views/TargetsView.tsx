@@ -17,6 +17,8 @@ import { HostKeyDeclined, withHostKeyTrust } from '../store/hostKeyTrust.js';
 import { useTargets } from '../store/targets.js';
 import { formErrorToasts, toast, toastError } from '../store/toasts.js';
 import { ClusterWizard } from './targets/ClusterWizard.js';
+import { HostKeysPanel } from './targets/HostKeysPanel.js';
+import { TunnelsPanel } from './targets/TunnelsPanel.js';
 
 type CheckState =
   | { status: 'checking'; at: string }
@@ -229,6 +231,9 @@ export function TargetsView() {
           )}
         </section>
       ) : null}
+
+      <TunnelsPanel />
+      <HostKeysPanel />
 
       {wizard ? <ClusterWizard existing={wizard === 'new' ? undefined : targets.find((t) => t.id === wizard)} onClose={() => setWizard(null)} /> : null}
 

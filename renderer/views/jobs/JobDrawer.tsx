@@ -2,15 +2,19 @@
 import { useEffect, useRef, useState } from 'react';
 import { toApiError } from '../../../shared/client.js';
 import type { Result } from '../../../shared/contract.js';
-import type { Job } from '../../../shared/domain.js';
+import { isTerminal, type Job } from '../../../shared/domain.js';
 import type { JobAction } from '../../../shared/slurm.js';
 import { api } from '../../api/index.js';
 import { CopyButton } from '../../components/CopyButton.js';
 import { StateBadge } from '../../components/StateBadge.js';
 import { formatTimeSeconds } from '../../lib/format.js';
 import { displayRemoteId, folderOf } from '../../lib/jobsTable.js';
+import { FileBrowser } from './FileBrowser.js';
 import { ActionButtons } from './JobActions.js';
 import { JobStateCell } from './JobState.js';
+import { OutputTail } from './OutputTail.js';
+import { ResubmitDialog } from './ResubmitDialog.js';
+import { useJobFiles } from './useJobFiles.js';
 
 type Detail = Result<'slurm.job'>;
 
@@ -37,6 +41,9 @@ export function JobDrawer({ job, clusterName, onClose, onAction }: { job: Job; c
   const [error, setError] = useState<string | null>(null);
   const ref = useRef<HTMLElement>(null);
   const scriptRef = useRef<HTMLPreElement>(null);
+  const [editing, setEditing] = useState(false);
+  const onCluster = job.kind === 'slurm' && !!job.targetId;
+  const jobFiles = useJobFiles(job.id, onCluster);
 
   useEffect(() => {
     let live = true;
@@ -100,6 +107,18 @@ export function JobDrawer({ job, clusterName, onClose, onAction }: { job: Job; c
         </div>
         <div className="row-actions">
           <ActionButtons count={1} small onAction={(a) => onAction(a, [j.id])} />
+          {onCluster ? (
+            <button
+              type="button"
+              className="button button-small"
+              disabled={!detail?.script}
+              title={detail && !detail.script ? 'SimDeck has no script for this job' : undefined}
+              onClick={() => setEditing(true)}
+              data-testid="resubmit-edit-open"
+            >
+              Resubmit with edits…
+            </button>
+          ) : null}
         </div>
         {error ? <p className="form-error">{error}</p> : null}
 
@@ -158,17 +177,31 @@ export function JobDrawer({ job, clusterName, onClose, onAction }: { job: Job; c
           )}
         </section>
 
-        <section className="drawer-section">
+        <section className="drawer-section" aria-label="Output">
           <h3 className="panel-title">Output</h3>
-          {stdout ? (
+          {onCluster ? (
+            <OutputTail files={jobFiles.files} filesError={jobFiles.error} terminal={isTerminal(j.state)} clusterName={clusterName} />
+          ) : stdout ? (
             <p>
               Output goes to <span className="mono">{stdout}</span> on {clusterName}.
             </p>
           ) : (
             <p className="muted">SimDeck does not know this job’s output file yet.</p>
           )}
-          <p className="muted">A live tail of the output arrives in a later version; until then, open the file on the cluster (e.g. tail -f).</p>
         </section>
+
+        {onCluster ? (
+          <section className="drawer-section" aria-label="Files">
+            <h3 className="panel-title">Files</h3>
+            {jobFiles.files?.workDir ? (
+              <FileBrowser targetId={jobFiles.files.targetId} startPath={jobFiles.files.workDir} clusterName={clusterName} />
+            ) : jobFiles.files ? (
+              <p className="muted">SimDeck does not know this job’s work folder.</p>
+            ) : (
+              <p className="muted">{jobFiles.error ? 'The work folder shows once SimDeck reaches the cluster.' : 'Finding the work folder…'}</p>
+            )}
+          </section>
+        ) : null}
 
         <section className="drawer-section">
           <h3 className="panel-title">Commands</h3>
@@ -196,6 +229,7 @@ export function JobDrawer({ job, clusterName, onClose, onAction }: { job: Job; c
           )}
         </section>
       </div>
+      {editing && detail?.script ? <ResubmitDialog job={j} script={detail.script} onClose={() => setEditing(false)} /> : null}
     </aside>
   );
 }
