@@ -1,4 +1,4 @@
-// The SLURM job service against the real test bed (OpenSSH + SLURM 22.05 with slurmdbd): submit single jobs,
+// The SLURM job service over SimDeck's real SSH pool against the real test bed (OpenSSH + SLURM 22.05 with slurmdbd): submit single jobs,
 // arrays and dependent jobs, watch them through the one-round-trip poller, act on them, the multi-cluster policy
 // with two targets on the same cluster, and hostile names and values that must never execute.
 import { existsSync } from 'node:fs';
@@ -9,12 +9,24 @@ import { commandLine } from '../../electron/core/shell-quote.js';
 import { DEFAULT_CPU_TEMPLATE } from '../../electron/slurm/templates.js';
 import { openHarness } from '../../electron/slurm/testing/harness.js';
 import type { Harness } from '../../electron/slurm/testing/harness.js';
-import { SimpleRunner } from '../../electron/slurm/testing/simple-runner.js';
+import { HostKeyVerifier } from '../../electron/ssh/host-key-verifier.js';
+import { SshPool } from '../../electron/ssh/pool.js';
+import type { PoolExecOptions } from '../../electron/ssh/pool.js';
+import { resolveSshConnection } from '../../electron/ssh/target.js';
+import type { Target } from '../../shared/domain.js';
 import { loadTestbed, makeContext, need } from './testbed.js';
 
 const TEMPLATE = `${DEFAULT_CPU_TEMPLATE.replace('set -euo pipefail\n', '')}# note: {{note}}\n`;
 let h: Harness;
-let runner: SimpleRunner;
+/** SimDeck's real pooled runner (one connection per cluster, SFTP uploads), counting the commands it runs. */
+class CountingPool extends SshPool {
+  execCount = 0;
+  override exec(target: Target, command: string, opts?: PoolExecOptions) {
+    this.execCount++;
+    return super.exec(target, command, opts);
+  }
+}
+let runner: CountingPool;
 let A: string;
 let B: string;
 
@@ -26,8 +38,15 @@ beforeAll(() => {
     username: need(tb, 'SIMDECK_TB_SSH_USER'),
     privateKeyPath: need(tb, 'SIMDECK_TB_SSH_KEY'),
     hostKeySha256: need(tb, 'SIMDECK_TB_SSH_HOSTKEY_SHA256'),
+    useAgent: 'false',
   };
-  runner = new SimpleRunner(makeContext().ctx);
+  const { ctx } = makeContext();
+  runner = new CountingPool({
+    resolve: (t) => resolveSshConnection(t, ctx),
+    hostKeys: new HostKeyVerifier({ knownHostsFiles: [] }),
+    prompt: () => Promise.reject(new Error('no 2FA on the test bed')),
+    log: ctx.log,
+  });
   h = openHarness({
     runner,
     projectName: `it slurm ${process.pid}`,
