@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { loadTestbed, need } from '../integration/testbed.js';
@@ -77,15 +78,86 @@ test('add the test-bed cluster with the wizard, trust its host key, submit from 
   await expect(row).toHaveAttribute('data-state', 'running', { timeout: 60_000 });
   await expect(row).toHaveAttribute('data-state', 'completed', { timeout: 90_000 });
 
-  // The drawer tells the story: the state timeline went through running to completed.
+  // The cluster itself ran it in the chosen folder.
+  const outputs = fs.readdirSync(workDir, { recursive: true }).map(String).filter((f) => /slurm-\d+\.out$/.test(f));
+  expect(outputs).toHaveLength(1);
+  const remoteOut = path.join(workDir, outputs[0]!);
+  expect(fs.readFileSync(remoteOut, 'utf8')).toMatch(/hello from \d+\ndone/);
+
+  // The drawer tells the story: the state timeline went through running to completed, the output tail shows what
+  // the job printed, and the work folder lists its output file.
   await row.click();
   const drawer = page.getByTestId('job-drawer');
   await expect(drawer.getByTestId('job-script')).toContainText('hello from');
   await expect(drawer.locator('.timeline')).toContainText(/running/i);
   await expect(drawer.locator('.timeline')).toContainText(/completed/i);
+  await expect(drawer.getByTestId('job-output-text')).toContainText(/hello from \d+\s+done/);
 
-  // The cluster itself ran it in the chosen folder.
-  const outputs = fs.readdirSync(workDir, { recursive: true }).map(String).filter((f) => /slurm-\d+\.out$/.test(f));
-  expect(outputs).toHaveLength(1);
-  expect(fs.readFileSync(path.join(workDir, outputs[0]!), 'utf8')).toMatch(/hello from \d+\ndone/);
+  // Download the output file: it lands in ~/Downloads/SimDeck with the same bytes.
+  const outFile = drawer.locator(`[data-testid=file-row][data-name="${path.basename(remoteOut)}"]`);
+  await outFile.getByTestId('file-download').click();
+  const transfer = page.getByTestId('transfer-row').filter({ hasText: path.basename(remoteOut) });
+  await expect(transfer).toHaveAttribute('data-state', 'done');
+  const local = path.join(home, 'Downloads', 'SimDeck', path.basename(remoteOut));
+  expect(fs.readFileSync(local, 'utf8')).toBe(fs.readFileSync(remoteOut, 'utf8'));
 });
+
+test('a named tunnel through the cluster reaches a service on the login node, and stops', async ({ page }) => {
+  served = await serve(workspace, [], { HOME: home });
+  const api = async (method: string, params: unknown) => {
+    const res = await fetch(`${served!.origin}/api/${method}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${served!.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(params),
+    });
+    const env = (await res.json()) as { ok: boolean; result?: unknown; error?: { message: string } };
+    if (!env.ok) throw new Error(`${method}: ${env.error?.message}`);
+    return env.result;
+  };
+  // The cluster profile and its trusted key come from the API here; the wizard has its own test above.
+  await api('targets.create', {
+    name: 'Test bed',
+    kind: 'slurm',
+    settings: {
+      host: need(tb, 'SIMDECK_TB_SSH_HOST'),
+      port: Number(need(tb, 'SIMDECK_TB_SSH_PORT')),
+      username: need(tb, 'SIMDECK_TB_SSH_USER'),
+      privateKeyPath: need(tb, 'SIMDECK_TB_SSH_KEY'),
+      hostKeySha256: need(tb, 'SIMDECK_TB_SSH_HOSTKEY_SHA256'),
+      useAgent: 'false',
+    },
+  });
+  await page.goto(served.url);
+  await page.getByTestId('nav-targets').click();
+  // The far end is the login node's own sshd (port 2222): whatever answers there is what the tunnel carries.
+  const form = page.getByTestId('tunnel-form');
+  await form.getByTestId('tunnel-name').fill('sshd on the login node');
+  await form.getByTestId('tunnel-local-port').fill('0');
+  await form.getByTestId('tunnel-remote-host').fill('localhost');
+  await form.getByTestId('tunnel-remote-port').fill(need(tb, 'SIMDECK_TB_SSH_PORT'));
+  await form.getByTestId('tunnel-create').click();
+
+  const tunnel = page.getByTestId('tunnel-row').filter({ hasText: 'sshd on the login node' });
+  await expect(tunnel.getByTestId('tunnel-state')).toHaveAttribute('data-state', 'listening');
+  const route = (await tunnel.getByTestId('tunnel-route').textContent()) ?? '';
+  const localPort = Number(/127\.0\.0\.1:(\d+)/.exec(route)?.[1]);
+  expect(localPort).toBeGreaterThan(0);
+  expect(await firstBytes(localPort)).toMatch(/^SSH-2\.0-OpenSSH/);
+
+  await tunnel.getByTestId('tunnel-stop').click();
+  await expect(tunnel.getByTestId('tunnel-state')).toHaveAttribute('data-state', 'stopped');
+  await expect(firstBytes(localPort)).rejects.toThrow(/ECONNREFUSED/);
+});
+
+/** Connects to 127.0.0.1:port and returns what the far end says first (an SSH server speaks first). */
+function firstBytes(port: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.setTimeout(10_000, () => socket.destroy(new Error('no answer in 10 s')));
+    socket.once('data', (d) => {
+      resolve(d.toString('latin1'));
+      socket.destroy();
+    });
+    socket.once('error', reject);
+  });
+}

@@ -111,6 +111,15 @@ export class SshPool implements SshRunner {
   }
 
   /**
+   * Runs `fn` with the cluster's pooled SFTP session (opened on first use). A connection that drops under `fn` is
+   * re-established with the pool's backoff and `fn` runs again (so `fn` must be safe to repeat: it should work out
+   * where to continue from, not assume a fresh start); in the end a lost cluster throws UNAVAILABLE.
+   */
+  sftp<T>(target: Target, fn: (sftp: SFTPWrapper) => Promise<T>): Promise<T> {
+    return this.withSftp(target, fn);
+  }
+
+  /**
    * Opens a direct-tcpip channel from the cluster's login node to remoteHost:remotePort (what `ssh -L` does per
    * connection). Not counted against the channel limit: sshd's MaxSessions limits sessions, not forwards.
    */
@@ -192,14 +201,23 @@ export class SshPool implements SshRunner {
 
   private withSftp<T>(target: Target, fn: (sftp: SFTPWrapper) => Promise<T>): Promise<T> {
     return this.withConnection(target, true, async (live) => {
-      live.sftp ??= new Promise<SFTPWrapper>((resolve, reject) =>
-        live.ssh.client.sftp((err, sftp) => {
-          if (err) {
-            live.sftp = null;
-            reject(new ApiError('UNAVAILABLE', `${live.ssh.where} refused an SFTP session: ${err.message}.`));
-          } else resolve(sftp);
-        }),
-      );
+      if (!live.sftp) {
+        const opening: Promise<SFTPWrapper> = new Promise<SFTPWrapper>((resolve, reject) =>
+          live.ssh.client.sftp((err, sftp) => {
+            if (err) {
+              live.sftp = null;
+              reject(new ApiError('UNAVAILABLE', `${live.ssh.where} refused an SFTP session: ${err.message}.`));
+            } else {
+              // The SFTP channel can end while the connection lives on: open a new one next time.
+              sftp.on('close', () => {
+                if (live.sftp === opening) live.sftp = null;
+              });
+              resolve(sftp);
+            }
+          }),
+        );
+        live.sftp = opening;
+      }
       return fn(await live.sftp);
     });
   }
