@@ -103,7 +103,10 @@ describe('SLURM jobs on the real test bed', () => {
     expect(runner.execCount - before).toBe(1);
 
     await until(() => [single!, arr!, dep!].every((j) => is(j, 'completed')), 'all completed');
-    expect(h.service.repo.jobs.transitions(single!.id).map((t) => t.to)).toEqual(['submitting', 'pending', 'running', 'completed']);
+    // SLURM may show COMPLETING for a moment between RUNNING and COMPLETED; a poll can catch it or not.
+    const seen = h.service.repo.jobs.transitions(single!.id).map((t) => t.to);
+    expect(seen.filter((s) => s !== 'completing')).toEqual(['submitting', 'pending', 'running', 'completed']);
+    expect(seen.indexOf('completing')).toBeLessThanOrEqual(seen.indexOf('completed'));
     expect(h.service.repo.jobs.transitions(dep!.id).map((t) => t.to)).toContain('completed');
     const tasks = h.service.repo.children(arr!.id);
     expect(tasks.map((t) => t.details.arrayTaskId).sort()).toEqual(['1', '2', '3', '4']);
