@@ -8,6 +8,7 @@ const loaders: Partial<Record<TargetKind, () => Promise<BackendAdapter>>> = {
   slurm: async () => (await import('../slurm/adapter.js')).slurmAdapter,
   'local-docker': async () => (await import('../docker/adapter.js')).dockerAdapter,
   swarm: async () => (await import('../docker/adapter.js')).dockerAdapter,
+  kubernetes: async () => (await import('../kube/adapter.js')).kubeAdapter,
 };
 
 const loaded = new Map<TargetKind, BackendAdapter>();
