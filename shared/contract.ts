@@ -18,6 +18,7 @@ import {
   TargetSettings,
 } from './domain.js';
 import { EnvironmentManager, InstalledManager, RecordView, RecreatePlan, RunInfo, ScoreComparison } from './reproduce.js';
+import { Campaign, CampaignPreview, CampaignSpec, GpuNode, HistogramView, ProgressSample, UmbrellaWindow, WindowAction, WindowRef, WindowStatus } from './kube.js';
 import { DirListing, JobFiles, RemotePath, TailChunk, Transfer, TunnelCreate, TunnelInfo } from './files.js';
 import { ActionResult, ClusterStatus, ForeignJob, HostKeyEntry, JobAction, SshConfigHost, SshPrompt, SubmitRequest } from './slurm.js';
 
@@ -310,6 +311,63 @@ export const calls = {
   'tunnels.start': call(z.object({ id }).strict(), TunnelInfo, 'Start listening (again).'),
   'tunnels.stop': call(z.object({ id }).strict(), TunnelInfo, 'Stop listening and close its connections; the tunnel stays defined.'),
   'tunnels.delete': call(z.object({ id }).strict(), z.object({ deleted: z.literal(true) }), 'Stop and forget a tunnel.'),
+
+  'kube.contexts': call(
+    z.object({ path: z.string().optional() }).strict(),
+    z.object({
+      file: z.string(),
+      contexts: z.array(
+        z.object({ name: z.string(), cluster: z.string(), server: z.string(), user: z.string(), namespace: z.string().nullable(), current: z.boolean() }),
+      ),
+    }),
+    'Contexts of ~/.kube/config (or another kubeconfig), to add as Kubernetes targets.',
+  ),
+  'kube.nodes': call(
+    z.object({ targetId: id }).strict(),
+    z.object({
+      nodes: z.array(GpuNode),
+      cuda: z.array(z.object({ major: z.string(), minor: z.string(), nodes: z.number(), freeGpus: z.number().nullable() })),
+    }),
+    'GPU nodes (product, CUDA runtime labels, allocatable and used GPUs) and the CUDA versions on offer.',
+  ),
+  'umbrella.preview': call(CampaignSpec, CampaignPreview, 'Every manifest a campaign would apply, its provenance path, and warnings, before anything is sent.'),
+  'umbrella.launch': call(
+    z.object({ spec: CampaignSpec, confirm: z.literal(true) }).strict(),
+    Campaign,
+    'Save provenance and apply one Job per replica × window; windows are then watched.',
+  ),
+  'umbrella.list': call(z.object({ projectId: id.optional() }).strict(), z.array(Campaign), 'Campaigns, newest first.'),
+  'umbrella.get': call(
+    z.object({ campaignId: id }).strict(),
+    z.object({ campaign: Campaign, windows: z.array(WindowStatus) }),
+    'A campaign with the state and progress of every window.',
+  ),
+  'umbrella.act': call(
+    z.object({ campaignId: id, action: WindowAction, windows: z.array(WindowRef).min(1) }).strict(),
+    z.array(z.object({ replica: z.number(), window: z.number(), ok: z.boolean(), command: z.string(), message: z.string() })),
+    'Delete windows (Job and pods) or restart them (new provenance record, the old one kept); each with its kubectl command.',
+  ),
+  'umbrella.extend': call(
+    z.object({ campaignId: id, replicas: z.number().int().min(1).max(100).optional(), windows: z.array(UmbrellaWindow).max(1000).optional(), confirm: z.literal(true) }).strict(),
+    Campaign,
+    'Add replicas (new total) and/or windows to a campaign and launch the new ones.',
+  ),
+  'umbrella.logs': call(
+    z.object({ campaignId: id, replica: z.number().int(), window: z.number().int(), container: z.string().optional(), previous: z.boolean().default(false), timestamps: z.boolean().default(false), tailLines: z.number().int().min(1).max(100_000).optional() }).strict(),
+    z.object({ pod: z.string(), container: z.string(), text: z.string() }),
+    "A window pod's log (any container, the previous run, with timestamps).",
+  ),
+  'umbrella.saveLog': call(
+    z.object({ campaignId: id, replica: z.number().int(), window: z.number().int() }).strict(),
+    z.object({ path: z.string() }),
+    'Save the main container log as {S}-{R}-{WW}-{pod}.out next to the results (what the MBAR scripts read).',
+  ),
+  'umbrella.history': call(z.object({ campaignId: id }).strict(), z.array(ProgressSample), 'Progress and speed samples over time.'),
+  'umbrella.histogram': call(
+    z.object({ campaignId: id, replica: z.number().int().min(1) }).strict(),
+    HistogramView,
+    'Fraction-native-contacts histograms of a replica (0.002 bins), one per window, with neighbour overlaps.',
+  ),
 } as const;
 
 export const events = {
@@ -325,6 +383,7 @@ export const events = {
   'transfers.changed': Transfer,
   'tunnels.changed': TunnelInfo,
   'tunnels.removed': z.object({ id: z.string() }),
+  'umbrella.changed': z.object({ campaignId: z.string(), windows: z.array(WindowStatus), campaign: Campaign.optional() }),
 } as const;
 
 export type Calls = typeof calls;

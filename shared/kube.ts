@@ -142,3 +142,66 @@ export const GpuNode = z.object({
   ready: z.boolean(),
 });
 export type GpuNode = z.infer<typeof GpuNode>;
+
+export const Campaign = z.object({
+  id: z.string(),
+  projectId: z.string(),
+  targetId: z.string(),
+  /** "{target}-{ff}", the seed's {S}. */
+  name: z.string(),
+  spec: CampaignSpec,
+  /** Where provenance manifests and saved logs go: <results>/{S}/replica-{R}/… */
+  resultsDir: z.string(),
+  createdAt: isoTime,
+  updatedAt: isoTime,
+  /** Counts by phase, for lists. */
+  summary: z.record(z.string(), z.number()),
+  /** The namespace watch: "watching", or why not and when SimDeck tries again. */
+  watch: z.object({ state: z.string(), detail: z.string() }),
+});
+export type Campaign = z.infer<typeof Campaign>;
+
+export const WindowRef = z.object({ replica: z.number().int().min(1), window: z.number().int().min(0) }).strict();
+export type WindowRef = z.infer<typeof WindowRef>;
+
+export const ManifestPreview = z.object({
+  replica: z.number().int(),
+  window: z.number().int(),
+  jobName: z.string(),
+  provenancePath: z.string(),
+  yaml: z.string(),
+});
+export type ManifestPreview = z.infer<typeof ManifestPreview>;
+
+export const CampaignPreview = z.object({
+  name: z.string(),
+  resultsDir: z.string(),
+  manifests: z.array(ManifestPreview),
+  /** Things a careful researcher should know before launching: image not pinned, no TTL, names shortened, … */
+  warnings: z.array(z.string()),
+  /** The equivalent commands (kubectl apply -f … per window). */
+  commands: z.array(z.string()),
+});
+export type CampaignPreview = z.infer<typeof CampaignPreview>;
+
+export const WindowAction = z.enum(['delete', 'restart']);
+
+export const ProgressSample = z.object({
+  replica: z.number().int(),
+  window: z.number().int(),
+  at: isoTime,
+  percent: z.number().nullable(),
+  nsPerDay: z.number().nullable(),
+  gpuUtil: z.number().nullable(),
+});
+export type ProgressSample = z.infer<typeof ProgressSample>;
+
+export const HistogramView = z.object({
+  replica: z.number().int(),
+  binWidth: z.number(),
+  /** One line per window: bin centres and normalised counts (only non-empty bins). */
+  windows: z.array(z.object({ window: z.number().int(), centre: z.number(), samples: z.number().int(), bins: z.array(z.tuple([z.number(), z.number()])) })),
+  /** Overlap of each window with the next; "gap" below the threshold. */
+  neighbours: z.array(z.object({ a: z.number().int(), b: z.number().int(), overlap: z.number(), gap: z.boolean() })),
+});
+export type HistogramView = z.infer<typeof HistogramView>;

@@ -63,6 +63,18 @@ export const METHODS = [
   'tunnels.start',
   'tunnels.stop',
   'tunnels.delete',
+  'kube.contexts',
+  'kube.nodes',
+  'umbrella.preview',
+  'umbrella.launch',
+  'umbrella.list',
+  'umbrella.get',
+  'umbrella.act',
+  'umbrella.extend',
+  'umbrella.logs',
+  'umbrella.saveLog',
+  'umbrella.history',
+  'umbrella.histogram',
 ] as const satisfies readonly Method[];
 
 export const EVENT_NAMES = [
@@ -78,6 +90,7 @@ export const EVENT_NAMES = [
   'transfers.changed',
   'tunnels.changed',
   'tunnels.removed',
+  'umbrella.changed',
 ] as const satisfies readonly EventName[];
 
 // Every contract method and event must be listed above.

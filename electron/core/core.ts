@@ -21,6 +21,8 @@ import { reproduceHandlers } from './handlers/reproduce.js';
 import { slurmHandlers } from './handlers/slurm.js';
 import { filesHandlers } from './handlers/files.js';
 import { tunnelsHandlers } from './handlers/tunnels.js';
+import { kubeHandlers } from './handlers/kube.js';
+import { createUmbrellaBackend } from '../kube/campaigns/backend.js';
 import { createFilesBackend } from '../files/backend.js';
 import { createTunnelsBackend } from '../tunnels/backend.js';
 import { createSlurmBackend } from './slurm-backend.js';
@@ -96,6 +98,8 @@ export function createCore(opts: CoreOptions): Core {
   const files = createFilesBackend(s, slurm.pool);
   const tunnels = createTunnelsBackend(s, slurm.pool);
   void tunnels.startAuto().catch((err: unknown) => log.warn('tunnels did not start', { error: String(err) }));
+  const umbrella = createUmbrellaBackend(s);
+  void umbrella.resume().catch((err: unknown) => log.warn('umbrella watches did not start', { error: String(err) }));
   const handlers: Handlers = {
     ...miscHandlers(s),
     ...projectHandlers(s),
@@ -104,6 +108,7 @@ export function createCore(opts: CoreOptions): Core {
     ...slurmHandlers(s, slurm),
     ...filesHandlers(files),
     ...tunnelsHandlers(tunnels),
+    ...kubeHandlers(s, umbrella),
   };
   const router = createRouter(handlers, log);
   log.info('core started', { shell: opts.shell, version: opts.version, workspace: opts.workspaceDir, vault: opts.vault.backend });
@@ -111,6 +116,7 @@ export function createCore(opts: CoreOptions): Core {
     call: router,
     logFile: log.file,
     async close() {
+      await umbrella.close();
       await tunnels.close();
       await files.close();
       await slurm.close();

@@ -163,6 +163,60 @@ CREATE TABLE transfers (
 CREATE INDEX transfers_created ON transfers (created_at);
 `,
   },
+  {
+    version: 4,
+    name: 'umbrella-campaigns',
+    sql: `
+-- Umbrella-sampling campaigns on Kubernetes: the wizard's spec, and one row per replica x window with what the
+-- watch and the progress reader last saw. Samples keep progress and speed over time for the charts.
+CREATE TABLE campaigns (
+  id          TEXT PRIMARY KEY,
+  project_id  TEXT NOT NULL REFERENCES projects (id) ON DELETE CASCADE,
+  target_id   TEXT NOT NULL REFERENCES targets (id) ON DELETE RESTRICT,
+  name        TEXT NOT NULL,
+  spec        TEXT NOT NULL,
+  results_dir TEXT NOT NULL,
+  created_at  TEXT NOT NULL,
+  updated_at  TEXT NOT NULL
+);
+CREATE INDEX campaigns_project ON campaigns (project_id, created_at);
+
+CREATE TABLE campaign_windows (
+  campaign_id     TEXT NOT NULL REFERENCES campaigns (id) ON DELETE CASCADE,
+  replica         INTEGER NOT NULL,
+  window          INTEGER NOT NULL,
+  centre          REAL NOT NULL,
+  job_name        TEXT NOT NULL,
+  attempt         INTEGER NOT NULL DEFAULT 1,
+  phase           TEXT NOT NULL,
+  percent         REAL,
+  last_step       INTEGER,
+  n_steps         INTEGER,
+  ns_per_day      REAL,
+  eta_seconds     REAL,
+  pod             TEXT,
+  node            TEXT,
+  restarts        INTEGER NOT NULL DEFAULT 0,
+  message         TEXT NOT NULL DEFAULT '',
+  provenance_path TEXT,
+  applied_at      TEXT,
+  updated_at      TEXT NOT NULL,
+  PRIMARY KEY (campaign_id, replica, window)
+);
+CREATE INDEX campaign_windows_job ON campaign_windows (job_name);
+
+CREATE TABLE window_samples (
+  campaign_id TEXT NOT NULL REFERENCES campaigns (id) ON DELETE CASCADE,
+  replica     INTEGER NOT NULL,
+  window      INTEGER NOT NULL,
+  at          TEXT NOT NULL,
+  percent     REAL,
+  ns_per_day  REAL,
+  gpu_util    REAL
+);
+CREATE INDEX window_samples_campaign ON window_samples (campaign_id, at);
+`,
+  },
 ];
 
 export const checksum = (sql: string) => createHash('sha256').update(sql).digest('hex');
