@@ -1,6 +1,6 @@
 // The SLURM adapter against the real test bed: OpenSSH on 127.0.0.1, SLURM 22.05 with slurmdbd.
+import { testKeyPair } from '../../electron/ssh/test-keys.js';
 import { readFileSync } from 'node:fs';
-import { utils } from 'ssh2';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { commandLine } from '../../electron/core/shell-quote.js';
 import { slurmAdapter } from '../../electron/slurm/adapter.js';
@@ -100,7 +100,7 @@ describe('SLURM over real SSH', () => {
   });
 
   it('maps a key sshd does not accept to UNAUTHORIZED', async () => {
-    const stranger = utils.generateKeyPairSync('ed25519').private;
+    const stranger = testKeyPair().private;
     const { ctx } = makeContext({ stranger });
     const { privateKeyPath: _unused, ...settings } = base;
     const e = await rejection(slurmAdapter.connect(makeTarget('slurm', settings, { privateKey: 'stranger' }), ctx));

@@ -1,5 +1,6 @@
 // known_hosts parsing (including entries hashed by the real ssh-keygen -H), SimDeck's host key store, and the
 // verifier's decisions: known → ok, changed → FORBIDDEN, unknown → CONFIRMATION_REQUIRED, revoked → FORBIDDEN.
+import { testKeyPair } from './test-keys.js';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,7 +17,7 @@ import { decideHostKey, HostKeyVerifier } from './host-key-verifier.js';
 import { lineMatches, parseKnownHosts } from './known-hosts.js';
 
 function newKey(type: 'ed25519' | 'ecdsa' = 'ed25519'): { blob: Buffer; b64: string; type: string } {
-  const pair = type === 'ecdsa' ? utils.generateKeyPairSync('ecdsa', { bits: 256 }) : utils.generateKeyPairSync('ed25519');
+  const pair = type === 'ecdsa' ? testKeyPair('ecdsa', { bits: 256 }) : testKeyPair();
   const parsed = utils.parseKey(pair.public) as ParsedKey;
   const blob = parsed.getPublicSSH();
   return { blob, b64: blob.toString('base64'), type: parsed.type };

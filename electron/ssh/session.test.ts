@@ -1,11 +1,12 @@
 // SshSession against a real in-process ssh2 server on 127.0.0.1 (no sshd needed): host key pinning, key and
 // password auth, exec with exit codes, timeouts and error mapping.
+import { testKeyPair } from './test-keys.js';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Server, utils } from 'ssh2';
+import { Server } from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError } from '../../shared/errors.js';
 import { sshCommandLine } from './command-line.js';
@@ -15,7 +16,7 @@ import type { SshSettings } from './session.js';
 import { startTestSshServer } from './test-server.js';
 import type { TestSshServer } from './test-server.js';
 
-const strangerKey = utils.generateKeyPairSync('ed25519');
+const strangerKey = testKeyPair();
 let srv: TestSshServer;
 let port = 0;
 let HOST_FP = '';

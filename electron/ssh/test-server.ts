@@ -1,5 +1,6 @@
 // An in-process SSH server (ssh2's Server) on 127.0.0.1 for unit tests: real SSH protocol, canned command output.
 // Used by the SSH session tests and by backends that run commands over SSH (SLURM). Test-only code.
+import { testKeyPair } from './test-keys.js';
 import { createHash } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { Server, utils } from 'ssh2';
@@ -41,11 +42,11 @@ export async function startTestSshServer(
   password = 's3cret',
   options: TestServerOptions = {},
 ): Promise<TestSshServer> {
-  const generated = utils.generateKeyPairSync('ed25519');
+  const generated = testKeyPair();
   const hostKey = options.hostKey
     ? { private: options.hostKey, public: `${(utils.parseKey(options.hostKey) as ParsedKey).type} ${(utils.parseKey(options.hostKey) as ParsedKey).getPublicSSH().toString('base64')}` }
     : generated;
-  const userKey = utils.generateKeyPairSync('ed25519');
+  const userKey = testKeyPair();
   const allowed = utils.parseKey(userKey.public) as ParsedKey;
   const execs: string[] = [];
   const clients = new Set<Connection>();

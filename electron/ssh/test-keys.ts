@@ -1,0 +1,14 @@
+// Key pairs for tests. ssh2's generateKeyPairSync('ed25519') strips leading zero bytes from the public key, so
+// about 1 key in 256 cannot be parsed back ("Malformed OpenSSH public/private key", mscdex/ssh2#1513). Tests
+// that generate keys use this instead, so they do not fail at random.
+import { utils } from 'ssh2';
+
+type KeyType = Parameters<typeof utils.generateKeyPairSync>[0];
+
+export function testKeyPair(type: KeyType = 'ed25519', opts?: { bits?: number }): { private: string; public: string } {
+  for (let i = 0; i < 50; i++) {
+    const pair = opts ? utils.generateKeyPairSync(type as 'ecdsa', opts as { bits: number }) : utils.generateKeyPairSync(type as 'ed25519');
+    if (!(utils.parseKey(pair.private) instanceof Error) && !(utils.parseKey(pair.public) instanceof Error)) return pair;
+  }
+  throw new Error(`could not generate a parseable ${type} key pair`);
+}
