@@ -5,7 +5,9 @@ import { defineConfig } from 'vitest/config';
 // `npx vitest run --config vitest.integration.config.ts`.
 export default defineConfig({
   test: {
-    include: ['e2e/integration/**/*.test.ts'],
+    // e2e/kube-sim: the Kubernetes API simulator's own tests (incl. the real-kubectl fidelity check) and the
+    // umbrella campaigns through SimDeck's core against it.
+    include: ['e2e/integration/**/*.test.ts', 'e2e/kube-sim/**/*.test.ts'],
     environment: 'node',
     pool: 'forks',
     // Real daemons: SSH logins, SLURM scheduling and container starts take seconds, not milliseconds.

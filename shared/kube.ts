@@ -90,6 +90,11 @@ export const CampaignSpec = z
     /** The library the main container pip-installs (the seed: git+https://github.com/openforcefield/proteinbenchmark.git@nagl). */
     pipInstall: z.string().trim().max(2000).default(''),
     backoffLimit: z.number().int().min(0).max(100).default(10),
+    /**
+     * Folder on this machine for provenance manifests and saved logs (the seed's local results/); default
+     * ~/SimDeck/<project>/results.
+     */
+    resultsDir: z.string().trim().min(1).max(4096).optional(),
     /** Seconds a finished Job stays before Kubernetes deletes it; null keeps it (the seed sets none). */
     ttlSecondsAfterFinished: z.number().int().min(0).nullable().default(null),
   })
@@ -202,6 +207,9 @@ export const HistogramView = z.object({
   /** One line per window: bin centres and normalised counts (only non-empty bins). */
   windows: z.array(z.object({ window: z.number().int(), centre: z.number(), samples: z.number().int(), bins: z.array(z.tuple([z.number(), z.number()])) })),
   /** Overlap of each window with the next; "gap" below the threshold. */
-  neighbours: z.array(z.object({ a: z.number().int(), b: z.number().int(), overlap: z.number(), gap: z.boolean() })),
+  /** overlap null while either window has no samples yet. */
+  neighbours: z.array(z.object({ a: z.number().int(), b: z.number().int(), overlap: z.number().nullable(), gap: z.boolean() })),
+  /** Windows whose samples could not be read (no pod any more, file not written yet). */
+  missing: z.array(z.number().int()),
 });
 export type HistogramView = z.infer<typeof HistogramView>;

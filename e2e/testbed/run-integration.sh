@@ -20,6 +20,8 @@ trap 'exit 130' INT TERM   # so the EXIT trap still runs down.sh
 
 bash "$HERE/up.sh" all || { echo "test bed did not come up" >&2; exit 1; }
 cd "$ROOT" || exit 1
+# The simulator's fidelity check uses the Debian kubectl up.sh unpacked.
+export SIMDECK_KUBECTL="${SIMDECK_KUBECTL:-${SIMDECK_TESTBED_DIR:-/tmp/simdeck-testbed}/debian-kubectl/usr/bin/kubectl}"
 npx vitest run --config vitest.integration.config.ts "$@"
 status=$?
 # UI flows against the same test bed (Playwright + Debian chromium; needs `npm run build`). Skipped when a file

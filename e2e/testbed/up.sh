@@ -3,7 +3,7 @@
 #   ssh    real OpenSSH on 127.0.0.1:$SIMDECK_TESTBED_SSH_PORT (2222), key auth for user slurmuser, sftp, forwarding
 #   slurm  munged, MariaDB (127.0.0.1:3307) + slurmdbd (so sacct works), slurmctld + slurmd, one node, partition debug
 #   docker dockerd on unix://$STATE/docker.sock, Swarm initialised, image local/busybox:latest (no registry needed)
-# Usage: up.sh [all|apt|ssh|slurm|docker]...   (default: all). Idempotent: what already runs is left alone.
+# Usage: up.sh [all|apt|ssh|slurm|docker|kubectl]...   (default: all). Idempotent: what already runs is left alone.
 # State: ${SIMDECK_TESTBED_DIR:-/tmp/simdeck-testbed}. At the end it writes $STATE/testbed.env for the tests.
 # Stop with down.sh, check with status.sh. Background and gotchas: shared/notes/testbed.md.
 set -euo pipefail
@@ -306,6 +306,20 @@ do_docker() {
   step "swarm active"
 }
 
+# --- kubectl -------------------------------------------------------------------------------------------------
+# Debian's kubectl (kubernetes-client 1.20) is the reference client the Kubernetes simulator is checked against
+# (e2e/kube-sim/kubectl-fidelity.test.ts). It is unpacked into the state folder, not installed: /usr/bin/kubectl
+# may belong to another package, and the system is left as it was.
+do_kubectl() {
+  local D=$STATE/debian-kubectl
+  if [ ! -x "$D/usr/bin/kubectl" ]; then
+    mkdir -p "$D/deb"
+    (cd "$D/deb" && apt-get download kubernetes-client >/dev/null 2>&1) || { apt-get update -qq >/dev/null && (cd "$D/deb" && apt-get download kubernetes-client >/dev/null); }
+    dpkg -x "$D"/deb/kubernetes-client_*.deb "$D"
+  fi
+  step "kubectl $("$D/usr/bin/kubectl" version --client --short 2>/dev/null || true) at $D/usr/bin/kubectl"
+}
+
 # --- env file for the tests -----------------------------------------------------------------------------------
 write_env() {
   local fp='' ver=''
@@ -329,6 +343,7 @@ SIMDECK_TB_SLURM_JOBDIR=$STATE/slurm/jobs
 SIMDECK_TB_DOCKER_SOCKET=$DOCKER_SOCK
 SIMDECK_TB_DOCKER_HOST=unix://$DOCKER_SOCK
 SIMDECK_TB_DOCKER_IMAGE=local/busybox:latest
+SIMDECK_TB_KUBECTL=$STATE/debian-kubectl/usr/bin/kubectl
 ENV
   mv "$STATE/testbed.env.tmp" "$STATE/testbed.env"
   step "wrote $STATE/testbed.env"
@@ -337,12 +352,13 @@ ENV
 [ $# -eq 0 ] && set -- all
 for what in "$@"; do
   case $what in
-    all) do_apt; do_ssh; do_slurm; do_docker ;;
+    all) do_apt; do_ssh; do_slurm; do_docker; do_kubectl ;;
     apt) do_apt ;;
     ssh) do_ssh ;;
     slurm) do_slurm ;;
     docker) do_docker ;;
-    *) echo "usage: up.sh [all|apt|ssh|slurm|docker]..." >&2; exit 2 ;;
+    kubectl) do_kubectl ;;
+    *) echo "usage: up.sh [all|apt|ssh|slurm|docker|kubectl]..." >&2; exit 2 ;;
   esac
 done
 write_env

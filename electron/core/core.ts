@@ -23,6 +23,7 @@ import { filesHandlers } from './handlers/files.js';
 import { tunnelsHandlers } from './handlers/tunnels.js';
 import { kubeHandlers } from './handlers/kube.js';
 import { createUmbrellaBackend } from '../kube/campaigns/backend.js';
+import type { UmbrellaServiceOptions } from '../kube/campaigns/service.js';
 import { createFilesBackend } from '../files/backend.js';
 import { createTunnelsBackend } from '../tunnels/backend.js';
 import { createSlurmBackend } from './slurm-backend.js';
@@ -39,6 +40,8 @@ export interface CoreOptions {
   vault: Vault;
   emit: (event: EventName, payload: unknown) => void;
   logToStderr?: boolean;
+  /** Tuning of the umbrella service (tests run the progress reader faster). */
+  umbrella?: UmbrellaServiceOptions;
 }
 
 export interface Core {
@@ -98,7 +101,7 @@ export function createCore(opts: CoreOptions): Core {
   const files = createFilesBackend(s, slurm.pool);
   const tunnels = createTunnelsBackend(s, slurm.pool);
   void tunnels.startAuto().catch((err: unknown) => log.warn('tunnels did not start', { error: String(err) }));
-  const umbrella = createUmbrellaBackend(s);
+  const umbrella = createUmbrellaBackend(s, opts.umbrella);
   void umbrella.resume().catch((err: unknown) => log.warn('umbrella watches did not start', { error: String(err) }));
   const handlers: Handlers = {
     ...miscHandlers(s),

@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createCore, type Core } from '../core/core.js';
+import { createCore, type Core, type CoreOptions } from '../core/core.js';
 import { FileVault, loadOrCreateKey } from '../secrets/file-vault.js';
 import type { EventName } from '../../shared/contract.js';
 
@@ -18,7 +18,7 @@ export function tempWorkspace(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'simdeck-test-'));
 }
 
-export function openTempCore(dir = tempWorkspace()): TempCore {
+export function openTempCore(dir = tempWorkspace(), extra: Pick<CoreOptions, 'umbrella'> = {}): TempCore {
   const events: TempCore['events'] = [];
   const core = createCore({
     shell: 'browser',
@@ -26,6 +26,7 @@ export function openTempCore(dir = tempWorkspace()): TempCore {
     workspaceDir: dir,
     vault: new FileVault(loadOrCreateKey(dir)),
     emit: (event, payload) => events.push({ event, payload }),
+    ...extra,
   });
   return {
     core,
@@ -33,7 +34,7 @@ export function openTempCore(dir = tempWorkspace()): TempCore {
     events,
     async reopen() {
       await core.close();
-      return openTempCore(dir);
+      return openTempCore(dir, extra);
     },
     async dispose() {
       await core.close();

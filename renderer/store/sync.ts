@@ -13,6 +13,7 @@ import { useTargets } from './targets.js';
 import { toast } from './toasts.js';
 import { useTransfers } from './transfers.js';
 import { useTunnels } from './tunnels.js';
+import { useUmbrella } from './umbrella.js';
 
 export function setDocumentState(state: 'loading' | 'ready' | 'error'): void {
   document.documentElement.dataset.appState = state;
@@ -91,6 +92,8 @@ function startLiveUpdates(): void {
     client.on('transfers.changed', (t) => useTransfers.getState().onChanged(t)),
     client.on('tunnels.changed', (t) => useTunnels.getState().onChanged(t)),
     client.on('tunnels.removed', (p) => useTunnels.getState().onRemoved(p.id)),
+    // Umbrella campaigns: only the windows that changed, merged by replica:window.
+    client.on('umbrella.changed', (p) => useUmbrella.getState().onChanged(p)),
     // Jobs follow the project switcher.
     useApp.subscribe((s, prev) => {
       if (s.projectId !== prev.projectId) void useJobs.getState().refresh();

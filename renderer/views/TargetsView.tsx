@@ -18,6 +18,7 @@ import { useTargets } from '../store/targets.js';
 import { formErrorToasts, toast, toastError } from '../store/toasts.js';
 import { ClusterWizard } from './targets/ClusterWizard.js';
 import { HostKeysPanel } from './targets/HostKeysPanel.js';
+import { KubeImport } from './targets/KubeImport.js';
 import { TunnelsPanel } from './targets/TunnelsPanel.js';
 
 type CheckState =
@@ -36,6 +37,7 @@ export function TargetsView() {
   const [credentialsId, setCredentialsId] = useState<string | null>(null);
   // The SLURM wizard: 'new', or the id of a cluster to edit.
   const [wizard, setWizard] = useState<string | null>(null);
+  const [kubeImport, setKubeImport] = useState(false);
   const nameRef = useRef<HTMLInputElement>(null);
 
   const check = async (t: Target) => {
@@ -159,6 +161,12 @@ export function TargetsView() {
         </button>
         <span className="muted">Guided: login node, ssh-agent / key / password / 2FA, jump hosts, ~/.ssh/config import, connection test.</span>
       </div>
+      <div className="wizard-launch">
+        <button type="button" className="button" onClick={() => setKubeImport(true)} data-testid="kube-import-open">
+          Add from kubeconfig
+        </button>
+        <span className="muted">Kubernetes: pick a context of ~/.kube/config (or another kubeconfig) and its namespace.</span>
+      </div>
 
       <NewTargetForm nameRef={nameRef} />
 
@@ -236,6 +244,8 @@ export function TargetsView() {
       <HostKeysPanel />
 
       {wizard ? <ClusterWizard existing={wizard === 'new' ? undefined : targets.find((t) => t.id === wizard)} onClose={() => setWizard(null)} /> : null}
+
+      {kubeImport ? <KubeImport targets={targets} onClose={() => setKubeImport(false)} /> : null}
 
       {credentialsTarget ? <CredentialsDialog target={credentialsTarget} onClose={() => setCredentialsId(null)} /> : null}
 

@@ -1,7 +1,7 @@
 // Umbrella campaigns on Kubernetes: preview, launch (provenance first), watch every window, act, extend, logs.
 import type { Campaign, CampaignPreview, CampaignSpec, HistogramView, ProgressSample, UmbrellaWindow, WindowRef, WindowStatus } from '../../../shared/kube.js';
-import { ApiError } from '../../../shared/errors.js';
 import type { Services } from '../../core/services.js';
+import type { UmbrellaServiceOptions } from './service.js';
 
 export interface WindowActionResult {
   replica: number;
@@ -14,35 +14,45 @@ export interface WindowActionResult {
 export interface UmbrellaBackend {
   preview(spec: CampaignSpec): Promise<CampaignPreview>;
   launch(spec: CampaignSpec): Promise<Campaign>;
-  list(projectId?: string): Campaign[];
-  get(campaignId: string): { campaign: Campaign; windows: WindowStatus[] };
+  list(projectId?: string): Promise<Campaign[]>;
+  get(campaignId: string): Promise<{ campaign: Campaign; windows: WindowStatus[] }>;
   act(campaignId: string, action: 'delete' | 'restart', windows: WindowRef[]): Promise<WindowActionResult[]>;
   extend(campaignId: string, add: { replicas?: number; windows?: UmbrellaWindow[] }): Promise<Campaign>;
   logs(campaignId: string, w: WindowRef, opts: { container?: string; previous: boolean; timestamps: boolean; tailLines?: number }): Promise<{ pod: string; container: string; text: string }>;
   saveLog(campaignId: string, w: WindowRef): Promise<{ path: string }>;
-  history(campaignId: string): ProgressSample[];
+  history(campaignId: string): Promise<ProgressSample[]>;
   histogram(campaignId: string, replica: number): Promise<HistogramView>;
   /** Watches the namespaces of campaigns with unfinished windows (at start-up). */
   resume(): Promise<void>;
   close(): Promise<void>;
 }
 
-export function createUmbrellaBackend(_s: Services): UmbrellaBackend {
-  const todo = (): never => {
-    throw new ApiError('UNAVAILABLE', 'Umbrella campaigns are not available in this build yet.');
-  };
+/**
+ * The umbrella service, loaded on first use: the Kubernetes client library is only paid for by researchers who
+ * have campaigns. At start-up it is loaded only when a campaign still has windows to watch.
+ */
+export function createUmbrellaBackend(s: Services, opts: UmbrellaServiceOptions = {}): UmbrellaBackend {
+  let loading: Promise<UmbrellaBackend> | null = null;
+  let loaded: UmbrellaBackend | null = null;
+  const svc = () => (loading ??= import('./service.js').then((m) => (loaded = new m.UmbrellaService(s, opts))));
+  const hasCampaigns = () => s.db.prepare('SELECT 1 FROM campaigns LIMIT 1').get() !== undefined;
   return {
-    preview: async () => todo(),
-    launch: async () => todo(),
-    list: () => [],
-    get: () => todo(),
-    act: async () => todo(),
-    extend: async () => todo(),
-    logs: async () => todo(),
-    saveLog: async () => todo(),
-    history: () => [],
-    histogram: async () => todo(),
-    resume: async () => undefined,
-    close: async () => undefined,
+    preview: async (spec) => (await svc()).preview(spec),
+    launch: async (spec) => (await svc()).launch(spec),
+    list: async (projectId) => (hasCampaigns() ? (await svc()).list(projectId) : []),
+    get: async (id) => (await svc()).get(id),
+    act: async (id, action, windows) => (await svc()).act(id, action, windows),
+    extend: async (id, add) => (await svc()).extend(id, add),
+    logs: async (id, w, o) => (await svc()).logs(id, w, o),
+    saveLog: async (id, w) => (await svc()).saveLog(id, w),
+    history: async (id) => (await svc()).history(id),
+    histogram: async (id, r) => (await svc()).histogram(id, r),
+    resume: async () => {
+      const unfinished = s.db.prepare("SELECT 1 FROM campaign_windows WHERE phase NOT IN ('done', 'failed', 'planned') LIMIT 1").get();
+      if (unfinished) await (await svc()).resume();
+    },
+    close: async () => {
+      await loaded?.close();
+    },
   };
 }
