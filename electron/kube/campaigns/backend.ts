@@ -31,7 +31,8 @@ export interface UmbrellaBackend {
  * The umbrella service, loaded on first use: the Kubernetes client library is only paid for by researchers who
  * have campaigns. At start-up it is loaded only when a campaign still has windows to watch.
  */
-export function createUmbrellaBackend(s: Services, opts: UmbrellaServiceOptions = {}): UmbrellaBackend {
+export function createUmbrellaBackend(s: Services, given: UmbrellaServiceOptions = {}): UmbrellaBackend {
+  const opts = { ...readerTuningFromEnv(), ...given };
   let loading: Promise<UmbrellaBackend> | null = null;
   let loaded: UmbrellaBackend | null = null;
   const svc = () => (loading ??= import('./service.js').then((m) => (loaded = new m.UmbrellaService(s, opts))));
@@ -54,5 +55,22 @@ export function createUmbrellaBackend(s: Services, opts: UmbrellaServiceOptions 
     close: async () => {
       await loaded?.close();
     },
+  };
+}
+
+/**
+ * SIMDECK_UMBRELLA_READ_INTERVAL_MS / SIMDECK_UMBRELLA_READ_RATE tune the progress reader of a running SimDeck
+ * (e.g. `simdeck serve` driven by the end-to-end tests against the simulator's fast clock). Unset: the defaults.
+ */
+function readerTuningFromEnv(): UmbrellaServiceOptions {
+  const num = (name: string) => {
+    const v = Number(process.env[name]);
+    return Number.isFinite(v) && v > 0 ? v : undefined;
+  };
+  const interval = num('SIMDECK_UMBRELLA_READ_INTERVAL_MS');
+  const rate = num('SIMDECK_UMBRELLA_READ_RATE');
+  return {
+    ...(interval ? { readIntervalMs: interval, urgentIntervalMs: interval } : {}),
+    ...(rate ? { readRatePerSecond: rate } : {}),
   };
 }
