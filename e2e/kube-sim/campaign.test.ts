@@ -95,6 +95,8 @@ describe('umbrella campaign against the Kubernetes simulator', () => {
     expect(preview.warnings.join('\n')).toMatch(/not pinned to a digest/);
     expect(preview.commands[0]).toMatch(/^kubectl .*apply -f '.*gb3-null-0\.0\.3-pair-opc3-1-00\.yaml'$/);
 
+    // The simulated clock stands still while 93 Jobs are created (slow on a busy machine); the next test drives it.
+    sim.controller.stop();
     campaign = await ok<Campaign>(t.core, 'umbrella.launch', { spec: spec(), confirm: true });
     expect(campaign.name).toBe('gb3-null-0.0.3-pair-opc3');
     const record = path.join(campaign.resultsDir, 'gb3-null-0.0.3-pair-opc3', 'replica-2', 'gb3-null-0.0.3-pair-opc3-2-07.yaml');
@@ -112,14 +114,32 @@ describe('umbrella campaign against the Kubernetes simulator', () => {
   });
 
   it('watches every window to its last step, through a watch drop and a 410', async () => {
-    const running = await until('windows in production with progress', async () => {
-      const ws = (await get(campaign.id)).windows.filter((w) => w.replica === 1 && w.phase === 'production' && (w.percent ?? 0) > 0);
-      return ws.length >= 2 ? ws : undefined;
-    });
-    // While pods run, the histogram comes from inside them (finished pods cannot be exec'd into).
-    sim.controller.stop();
+    // Step the simulated clock by hand until SimDeck sees replica 1's pods running, then hold it, so the pods
+    // stay running while SimDeck reads them (the histogram comes from inside running pods) however busy the
+    // machine is.
+    await until(
+      'replica 1 pods running',
+      async () => {
+        const ws = (await get(campaign.id)).windows.filter((w) => w.replica === 1 && w.pod && (w.phase === 'production' || w.phase === 'equilibration'));
+        if (ws.length >= 2) return ws;
+        sim.controller.tick(20);
+        return undefined;
+      },
+      50_000,
+      campaign.id,
+    );
+    const running = await until(
+      'progress read from the running pods',
+      async () => {
+        const ws = (await get(campaign.id)).windows.filter((w) => w.replica === 1 && w.phase === 'production' && (w.percent ?? 0) > 0);
+        if (ws.length >= 2) return ws;
+        sim.controller.tick(5); // a few simulated seconds per look: past pip install, into production, not to the end
+        return undefined;
+      },
+      50_000,
+      campaign.id,
+    );
     const h = await ok<HistogramView>(t.core, 'umbrella.histogram', { campaignId: campaign.id, replica: 1 });
-    sim.controller.start();
     expect(h.binWidth).toBeCloseTo(0.002);
     const read = h.windows.filter((w) => w.samples > 0);
     expect(read.length).toBeGreaterThanOrEqual(1);
@@ -129,6 +149,11 @@ describe('umbrella campaign against the Kubernetes simulator', () => {
     }
     expect(h.missing.length + h.windows.length).toBe(31);
     expect(running.every((w) => w.nsPerDay !== null && w.nSteps === N_STEPS)).toBe(true);
+    // Progress and GPU utilization over time (the simulator's nvidia-smi reports a busy GPU in production).
+    const history = await ok<{ replica: number; window: number; percent: number | null; gpuUtil: number | null }[]>(t.core, 'umbrella.history', { campaignId: campaign.id });
+    expect(history.some((h) => h.percent !== null && h.percent > 0)).toBe(true);
+    expect(history.some((h) => h.gpuUtil !== null && h.gpuUtil > 40)).toBe(true);
+    sim.controller.start();
     sim.faults.dropWatches();
     sim.faults.compact();
     const done = await until(
@@ -157,6 +182,7 @@ describe('window trouble', () => {
   let evictCampaign: Campaign;
 
   it('an evicted pod shows as evicted, then its replacement runs to the end', async () => {
+    sim.controller.start(); // the real-time clock again (no-op when it runs)
     campaign = await ok<Campaign>(t.core, 'umbrella.launch', { spec: spec({ forceField: 'evict-test', replicas: 1, windows: windows(2) }), confirm: true });
     const running = await until('a running pod', async () => (await get(campaign.id)).windows.find((w) => w.pod && (w.phase === 'production' || w.phase === 'equilibration')));
     const seen = t.events.length;

@@ -318,7 +318,8 @@ export class UmbrellaService implements UmbrellaBackend {
     // pod of this window said.
     const nSteps = params.nSteps ?? row.nSteps;
     const p = computeProgress({ lastStep: summary.lastStep, nsPerDay: summary.nsPerDay }, { nSteps, timestepFs: params.timestepFs });
-    this.repo.addSample({ campaignId, replica, window, percent: p.percent, nsPerDay: p.nsPerDay, gpuUtil: null });
+    const gpuUtil = await this.sampleGpu(k, row.pod, windowKey(campaignId, replica, window));
+    this.repo.addSample({ campaignId, replica, window, percent: p.percent, nsPerDay: p.nsPerDay, gpuUtil });
     const changed = this.repo.patch(campaignId, replica, window, {
       lastStep: p.lastStep,
       nSteps: p.nSteps,
@@ -328,6 +329,22 @@ export class UmbrellaService implements UmbrellaBackend {
     });
     if (changed) this.queueEmit(changed);
     this.refresh(row.jobName); // production vs equilibration, done vs "complete but short"
+  }
+
+  private readonly gpuReads = new Map<string, number>();
+
+  /**
+   * GPU utilization of the window's pod, with nvidia-smi inside the main container, on every third progress read
+   * (the same exec budget; NRP flags pods below 40 % of their requested GPUs). Null when not sampled or unreadable.
+   */
+  private async sampleGpu(k: KubeClients, pod: string, key: string): Promise<number | null> {
+    const n = this.gpuReads.get(key) ?? 0;
+    this.gpuReads.set(key, n + 1);
+    if (n % 3 !== 0) return null;
+    const r = await execCapture(k.kc, k.namespace, pod, 'main', ['nvidia-smi', '--query-gpu=utilization.gpu', '--format=csv,noheader,nounits']).catch(() => null);
+    if (!r || r.exitCode !== 0) return null;
+    const values = r.stdout.split('\n').map((l) => Number(l.trim())).filter((v) => Number.isFinite(v) && l0(v));
+    return values.length ? values.reduce((a, b) => a + b, 0) / values.length : null;
   }
 
   // ---- actions ------------------------------------------------------------------------------------------------
@@ -482,6 +499,8 @@ export class UmbrellaService implements UmbrellaBackend {
     return { lists, watches, execs: this.reader.reads };
   }
 }
+
+const l0 = (v: number) => v >= 0 && v <= 100;
 
 /** StateDataReporter's header, as the window script writes it (tail -n 1 gives only the last row). */
 const STATE_HEADER = '#"Step" "Time (ps)" "Potential Energy (kJ/mole)" "Kinetic Energy (kJ/mole)" "Total Energy (kJ/mole)" "Temperature (K)" "Box Volume (nm^3)" "Speed (ns/day)"';
