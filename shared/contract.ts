@@ -331,6 +331,26 @@ export const calls = {
     'GPU nodes (product, CUDA runtime labels, allocatable and used GPUs) and the CUDA versions on offer.',
   ),
   'umbrella.preview': call(CampaignSpec, CampaignPreview, 'Every manifest a campaign would apply, its provenance path, and warnings, before anything is sent.'),
+  'umbrella.bucketImport': call(
+    z
+      .object({
+        targetId: id,
+        remote: z.string().trim().min(1, 'the rclone remote name, e.g. nrp').max(100),
+        from: z.union([
+          z.object({ path: z.string().optional() }).strict(),
+          z.object({ secret: z.object({ name: z.string().min(1), key: z.string().min(1).default('rclone.conf') }).strict() }).strict(),
+        ]),
+        confirm: z.literal(true),
+      })
+      .strict(),
+    z.object({ name: z.string(), provider: z.string(), endpoint: z.string(), region: z.string(), source: z.string() }),
+    "Import the laptop's rclone remote for a cluster's results bucket (from rclone.conf or, with consent, the namespace Secret) into the vault.",
+  ),
+  'umbrella.inputs': call(
+    CampaignSpec,
+    z.object({ checked: z.boolean(), missing: z.array(z.object({ replica: z.number(), window: z.number(), paths: z.array(z.string()) })) }),
+    "Which windows' required inputs are missing from the results bucket (checked: false when no bucket is set up).",
+  ),
   'umbrella.launch': call(
     z.object({ spec: CampaignSpec, confirm: z.literal(true) }).strict(),
     Campaign,

@@ -66,6 +66,8 @@ export const METHODS = [
   'kube.contexts',
   'kube.nodes',
   'umbrella.preview',
+  'umbrella.bucketImport',
+  'umbrella.inputs',
   'umbrella.launch',
   'umbrella.list',
   'umbrella.get',

@@ -28,6 +28,14 @@ export function kubeHandlers(s: Services, u: UmbrellaBackend): Pick<Handlers, Ku
     },
     'umbrella.preview': (p) => u.preview(p),
     'umbrella.launch': (p) => u.launch(p.spec),
+    'umbrella.bucketImport': async (p) => {
+      const d = await u.importBucket(p.targetId, p.remote, p.from);
+      return { name: d.name, provider: d.provider, endpoint: d.endpoint, region: d.region, source: d.source };
+    },
+    'umbrella.inputs': async (p) => {
+      const missing = await u.missingInputs(p);
+      return { checked: missing !== null, missing: missing ?? [] };
+    },
     'umbrella.list': (p) => u.list(p.projectId),
     'umbrella.get': (p) => u.get(p.campaignId),
     'umbrella.act': (p) => u.act(p.campaignId, p.action, p.windows),

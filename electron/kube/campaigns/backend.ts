@@ -2,6 +2,7 @@
 import type { Campaign, CampaignPreview, CampaignSpec, HistogramView, ProgressSample, UmbrellaWindow, WindowRef, WindowStatus } from '../../../shared/kube.js';
 import type { Services } from '../../core/services.js';
 import type { UmbrellaServiceOptions } from './service.js';
+import type { BucketSource } from './bucket-access.js';
 
 export interface WindowActionResult {
   replica: number;
@@ -14,6 +15,8 @@ export interface WindowActionResult {
 export interface UmbrellaBackend {
   preview(spec: CampaignSpec): Promise<CampaignPreview>;
   launch(spec: CampaignSpec): Promise<Campaign>;
+  importBucket(targetId: string, remote: string, from: BucketSource): Promise<{ name: string; provider: string; endpoint: string; region: string; source: string }>;
+  missingInputs(spec: CampaignSpec): Promise<{ replica: number; window: number; paths: string[] }[] | null>;
   list(projectId?: string): Promise<Campaign[]>;
   get(campaignId: string): Promise<{ campaign: Campaign; windows: WindowStatus[] }>;
   act(campaignId: string, action: 'delete' | 'restart', windows: WindowRef[]): Promise<WindowActionResult[]>;
@@ -40,6 +43,8 @@ export function createUmbrellaBackend(s: Services, given: UmbrellaServiceOptions
   return {
     preview: async (spec) => (await svc()).preview(spec),
     launch: async (spec) => (await svc()).launch(spec),
+    importBucket: async (targetId, remote, from) => (await svc()).importBucket(targetId, remote, from),
+    missingInputs: async (spec) => (await svc()).missingInputs(spec),
     list: async (projectId) => (hasCampaigns() ? (await svc()).list(projectId) : []),
     get: async (id) => (await svc()).get(id),
     act: async (id, action, windows) => (await svc()).act(id, action, windows),

@@ -11,7 +11,9 @@ import type { Services } from '../../core/services.js';
 import { call, kubeClients, type KubeClients } from '../client.js';
 import { execCapture } from '../exec.js';
 import { overlapChartFromDat } from '../umbrella/histogram.js';
-import { systemName } from '../umbrella/manifest.js';
+import { DEFAULT_REQUIRED_FILES, expandRequiredFiles, systemName } from '../umbrella/manifest.js';
+import { missingInputsByWindow, joinKey } from '../bucket/sync.js';
+import { bucketClient, importBucketRemote, type BucketSource } from './bucket-access.js';
 import { windowLabel } from '../umbrella/names.js';
 import { computeProgress, parseRunLog, parseStateData } from '../umbrella/progress.js';
 import { markApplyFailed, provenanceExists, writeProvenance, writeRestartProvenance } from '../umbrella/provenance.js';
@@ -82,6 +84,12 @@ export class UmbrellaService implements UmbrellaBackend {
     const existing = await this.existingRecords(planned);
     const warnings = campaignWarnings(spec, planned);
     if (existing.length) warnings.unshift(`${existing.length} windows were launched before: their records exist (e.g. ${existing[0]}). Launching is refused; restart those windows instead.`);
+    const missing = await this.missingInputs(spec).catch((err: unknown) => {
+      warnings.push(`SimDeck could not check the inputs in the bucket: ${err instanceof Error ? err.message : String(err)}`);
+      return undefined;
+    });
+    if (missing === null) warnings.push(`No results bucket is set up for this cluster, so SimDeck cannot check that every window's inputs exist before launch. Import the rclone remote on the cluster's page.`);
+    else if (missing?.length) warnings.unshift(`${missing.length} windows miss inputs in ${spec.bucket}/${spec.prefix} (e.g. replica ${missing[0]!.replica} window ${String(missing[0]!.window).padStart(2, '0')}: ${missing[0]!.paths.join(', ')}). Launching is refused until they are uploaded.`);
     return {
       name: systemName(spec.target, spec.forceField),
       resultsDir,
@@ -89,6 +97,44 @@ export class UmbrellaService implements UmbrellaBackend {
       warnings,
       commands: planned.map((p) => k.kubectl(['apply', '-f', p.provenancePath])),
     };
+  }
+
+  /**
+   * Required inputs missing from the results bucket, per window. A window's own folder (`…/window-{WW}/`) is where
+   * a continuation would come from: absent before the first run, so not required. Null: no bucket imported.
+   */
+  async missingInputs(spec: CampaignSpec, replicas: number[] = range(1, spec.replicas), windows = spec.windows): Promise<{ replica: number; window: number; paths: string[] }[] | null> {
+    const b = await bucketClient(this.s, this.kubeTarget(spec.targetId));
+    if (!b) return null;
+    const patterns = (spec.requiredFiles.length ? spec.requiredFiles : DEFAULT_REQUIRED_FILES).filter((p) => !/window-\{WW\}\/$/.test(p.trim()));
+    const per: Record<string, string[]> = {};
+    for (const r of replicas) for (const w of windows) per[`${r}:${w.index}`] = expandRequiredFiles(patterns, spec.target, spec.forceField, r, w.index);
+    try {
+      const missing = await missingInputsByWindow(b.client, spec.bucket, spec.prefix, per);
+      return Object.entries(missing)
+        .filter(([, paths]) => paths.length)
+        .map(([key, paths]) => {
+          const [r, w] = key.split(':').map(Number) as [number, number];
+          return { replica: r, window: w, paths };
+        });
+    } finally {
+      b.client.close();
+    }
+  }
+
+  private async refuseMissingInputs(spec: CampaignSpec, replicas?: number[], windows?: UmbrellaWindow[]): Promise<void> {
+    const missing = await this.missingInputs(spec, replicas, windows);
+    if (!missing?.length) return;
+    const first = missing[0]!;
+    throw new ApiError(
+      'INVALID_INPUT',
+      `${missing.length} windows would start without their inputs in ${spec.bucket}/${spec.prefix}: e.g. replica ${first.replica} window ${String(first.window).padStart(2, '0')} misses ${first.paths.join(', ')}. Upload them (rclone copy --update results ${'<remote>'}:${spec.bucket}/${spec.prefix}) and launch again.`,
+      { field: 'requiredFiles' },
+    );
+  }
+
+  async importBucket(targetId: string, remote: string, from: BucketSource) {
+    return importBucketRemote(this.s, this.kubeTarget(targetId), remote, from);
   }
 
   private async existingRecords(planned: PlannedWindow[]): Promise<string[]> {
@@ -112,6 +158,7 @@ export class UmbrellaService implements UmbrellaBackend {
         { path: existing[0]! },
       );
     }
+    await this.refuseMissingInputs(spec);
     const c = this.repo.create({ projectId: spec.projectId, targetId: target.id, name: systemName(spec.target, spec.forceField), spec, resultsDir });
     const planned = planCampaign(spec, c.id, k.namespace, resultsDir);
     for (const p of planned) this.repo.addWindow({ campaignId: c.id, replica: p.replica, window: p.window, centre: p.centre, jobName: p.jobName, provenancePath: p.provenancePath });
@@ -258,7 +305,10 @@ export class UmbrellaService implements UmbrellaBackend {
       const k = kubeClients(this.s.targets.get(c.targetId));
       const log = await call(k, `read the log of ${pod}`, () => k.core.readNamespacedPodLog({ name: pod, namespace: k.namespace, container: 'main', tailLines: 200 }));
       const crash = crashInLog(log);
-      if (!crash) return;
+      if (!crash) {
+        await this.confirmFromBucket(c, row);
+        return;
+      }
       const now = this.repo.window(c.id, row.replica, row.window);
       const changed = this.repo.patch(c.id, row.replica, row.window, { phase: 'failed', message: crashedMessage({ lastStep: now.lastStep, nSteps: now.nSteps, inProduction: true }, crash) });
       if (changed) this.queueEmit(changed);
@@ -329,6 +379,34 @@ export class UmbrellaService implements UmbrellaBackend {
     });
     if (changed) this.queueEmit(changed);
     this.refresh(row.jobName); // production vs equilibration, done vs "complete but short"
+  }
+
+  /**
+   * The pod has finished, so the last step can only come from what it uploaded: the end of production.out in the
+   * results bucket (a ranged read of its last 4 KiB). Without a bucket the window stays "unknown" with its reason.
+   */
+  private async confirmFromBucket(c: CampaignRow, row: WindowRow): Promise<void> {
+    const b = await bucketClient(this.s, this.s.targets.get(c.targetId));
+    if (!b) return;
+    const S = systemName(c.spec.target, c.spec.forceField);
+    const key = joinKey(c.spec.prefix, `${S}/replica-${row.replica}/window-${windowLabel(row.window)}/${S}-production.out`);
+    try {
+      const head = await b.client.head(c.spec.bucket, key);
+      if (!head) return;
+      const start = Math.max(0, head.size - 4096);
+      const got = await b.client.getObject(c.spec.bucket, key, { range: { start } });
+      const chunks: Buffer[] = [];
+      for await (const chunk of got.body) chunks.push(chunk as Buffer);
+      const text = Buffer.concat(chunks).toString('utf8');
+      const summary = parseStateData(`${STATE_HEADER}\n${start > 0 ? text.slice(text.indexOf('\n') + 1) : text}`);
+      const now = this.repo.window(c.id, row.replica, row.window);
+      const p = computeProgress({ lastStep: summary.lastStep, nsPerDay: summary.nsPerDay ?? now.nsPerDay }, { nSteps: now.nSteps, timestepFs: null });
+      const changed = this.repo.patch(c.id, row.replica, row.window, { lastStep: p.lastStep, percent: p.percent, etaSeconds: p.done ? 0 : p.etaSeconds });
+      if (changed) this.queueEmit(changed);
+      this.refresh(row.jobName);
+    } finally {
+      b.client.close();
+    }
   }
 
   private readonly gpuReads = new Map<string, number>();
@@ -416,6 +494,7 @@ export class UmbrellaService implements UmbrellaBackend {
       }
     }
     if (!planned.length) throw new ApiError('INVALID_INPUT', 'Nothing to add: give more replicas than the campaign has, or new window indices.');
+    await this.refuseMissingInputs(spec, range(1, newReplicas), spec.windows);
     this.repo.setSpec(c.id, spec);
     for (const p of planned) this.repo.addWindow({ campaignId: c.id, replica: p.replica, window: p.window, centre: p.centre, jobName: p.jobName, provenancePath: p.provenancePath });
     this.watch(k);
