@@ -5,12 +5,9 @@
 // A second moto_server checks every signature (botocore's S3SigV4Auth) and IAM permissions: valid keys work
 // end to end, a wrong secret, an unknown key and a user without S3 rights get the errors a researcher can act on.
 // moto_server must be on PATH (or SIMDECK_MOTO_SERVER); if it cannot start, the suite fails and says so.
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -22,63 +19,18 @@ import { sha256Hex, signRequest } from '../../electron/kube/bucket/sigv4.js';
 import { xmlText } from '../../electron/kube/bucket/xml.js';
 import { PART_SUFFIX, downloadNewer, missingInputsByWindow, missingInputs, uploadInputs } from '../../electron/kube/bucket/sync.js';
 import type { TransferProgress } from '../../electron/kube/bucket/sync.js';
+import { freePort, startMoto } from '../support/moto.js';
+import type { Moto } from '../support/moto.js';
 
-const MOTO = process.env.SIMDECK_MOTO_SERVER || 'moto_server';
 const BUCKET = 'proteinbenchmark-jm-bucket';
 const PREFIX = 'results';
 const S = 'gb3-null-0.0.3-pair-opc3';
 const MiB = 1024 * 1024;
 
-const motos: ChildProcess[] = [];
-let motoLog = '';
+const motos: Moto[] = [];
 let tmp = '';
 let client: S3Client;
 let endpoint = '';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-/** Starts moto_server on `port` (loopback) and waits until it accepts connections; a clear failure otherwise. */
-async function startMoto(port: number, env: Record<string, string> = {}): Promise<ChildProcess> {
-  const child = spawn(MOTO, ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
-  motos.push(child);
-  let exited: string | null = null;
-  child.on('error', (err) => { exited = `could not run "${MOTO}": ${err.message}`; });
-  child.on('exit', (code, sig) => { exited ??= `exited with ${code ?? sig}`; });
-  child.stdout?.on('data', (d: Buffer) => { motoLog += d.toString(); });
-  child.stderr?.on('data', (d: Buffer) => { motoLog += d.toString(); });
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline && !exited) {
-    // A TCP probe, not an HTTP request: with signature checking on, moto counts every request it serves.
-    const up = await new Promise<boolean>((resolve) => {
-      const sock = net.connect(port, '127.0.0.1');
-      sock.once('connect', () => { sock.destroy(); resolve(true); });
-      sock.once('error', () => resolve(false));
-    });
-    if (up) return child;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(
-    `The S3 test server did not start: ${MOTO} -H 127.0.0.1 -p ${port} ${exited ?? 'did not answer within 60 s'}. ` +
-      `Install it with "pip install 'moto[server]'" (or point SIMDECK_MOTO_SERVER at it). Output:\n${motoLog.slice(-2000)}`,
-  );
-}
-
-async function stopMoto(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-  if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-}
 
 async function writeFile(root: string, rel: string, data: string | Buffer): Promise<void> {
   const p = path.join(root, ...rel.split('/'));
@@ -94,9 +46,9 @@ async function sha256File(p: string): Promise<string> {
 
 beforeAll(async () => {
   tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'simdeck-bucket-'));
-  const port = await freePort();
-  await startMoto(port);
-  endpoint = `http://127.0.0.1:${port}`;
+  const moto = await startMoto();
+  motos.push(moto);
+  endpoint = moto.endpoint;
   const confPath = path.join(tmp, 'rclone.conf');
   await fs.writeFile(
     confPath,
@@ -126,7 +78,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   client?.close();
-  for (const m of motos) await stopMoto(m);
+  for (const m of motos) await m.stop();
   if (tmp) await fs.rm(tmp, { recursive: true, force: true });
 });
 
@@ -330,10 +282,10 @@ describe('signatures and permissions checked by the server (moto with IAM auth)'
   }
 
   beforeAll(async () => {
-    const port = await freePort();
     // Five unauthenticated IAM calls set up two users; every request after them is signature-checked.
-    await startMoto(port, { INITIAL_NO_AUTH_ACTION_COUNT: '5' });
-    authEndpoint = `http://127.0.0.1:${port}`;
+    const moto = await startMoto({ env: { INITIAL_NO_AUTH_ACTION_COUNT: '5' } });
+    motos.push(moto);
+    authEndpoint = moto.endpoint;
     allowed = await user('researcher');
     await iam({
       Action: 'PutUserPolicy', UserName: 'researcher', PolicyName: 's3',

@@ -12,6 +12,7 @@ import type { IPodCondition } from 'kubernetes-models/v1/PodCondition';
 import { EventRecorder } from './events.js';
 import { buildNode, DEFAULT_NODES, type NodeSpec } from './nodes.js';
 import { DEFAULT_RUN, PodFs, WindowRun, windowDir, windowFromEnv, type RunParams, type WindowIdentity } from './pod-files.js';
+import { downloadLocation, SimRclone, uploadLocation, type SimS3Options } from './rclone-s3.js';
 import { schedule } from './scheduling.js';
 import type { Store } from './store.js';
 import { clone, isoNow, type Rng } from './util.js';
@@ -25,9 +26,16 @@ export interface ControllerOptions {
   tickMs?: number;
   /** Start the clock at once (default true). Tests that want full determinism pass false and call tick(). */
   autoRun?: boolean;
+  /**
+   * A real S3 endpoint (e.g. moto_server): the pods' rclone lines then really transfer /results files with
+   * SimDeck's S3 client (path style). The remote name in the commands is ignored; bucket and prefix are used.
+   * Without it, rclone copies to and from the in-memory `controller.bucket`.
+   */
+  s3?: SimS3Options;
 }
 
-type Stage = 'pending' | 'init-git' | 'init-rclone' | 'creating' | 'main' | 'backoff' | 'terminating' | 'done';
+// 'stopping': an eviction waits for its preStop upload (S3 mode) before the pod fails.
+type Stage = 'pending' | 'init-git' | 'init-rclone' | 'creating' | 'main' | 'backoff' | 'stopping' | 'terminating' | 'done';
 
 interface LogLine {
   t: number;
@@ -73,6 +81,10 @@ export interface PodRuntime {
   initializedAt?: string;
   readyAt?: string;
   podIP?: string;
+  /** An S3 transfer of this pod is under way: init-rclone and termination do not finish before it has. */
+  busy?: boolean;
+  /** S3 mode: file contents as last downloaded or uploaded (rclone copy --update skips unchanged files). */
+  synced: Map<string, string>;
 }
 
 interface JobState {
@@ -101,6 +113,8 @@ export class Controller extends EventEmitter {
   private readonly crashes = new Map<string, number | 'midway'>();
   private timer: NodeJS.Timeout | undefined;
   private ipCounter = 10;
+  /** S3 mode (opts.s3): the rclone transfers against a real endpoint. */
+  readonly rclone: SimRclone | undefined;
 
   constructor(
     private readonly store: Store,
@@ -112,6 +126,7 @@ export class Controller extends EventEmitter {
     this.speed = opts.speed ?? 600;
     this.tickMs = opts.tickMs ?? 50;
     this.events = new EventRecorder(store, rng);
+    this.rclone = opts.s3 ? new SimRclone(opts.s3) : undefined;
     (opts.nodes ?? DEFAULT_NODES).forEach((spec, i) => this.addNode(spec, i));
     if (opts.autoRun !== false) this.start();
   }
@@ -146,6 +161,21 @@ export class Controller extends EventEmitter {
     }
   }
 
+  /** Resolves when no S3 transfer is queued or running (S3 mode); at once otherwise. */
+  async idle(): Promise<void> {
+    await this.rclone?.idle();
+  }
+
+  /** Stops the clock and releases the S3 client's sockets. */
+  async dispose(timeoutMs = 5000): Promise<void> {
+    this.stop();
+    if (!this.rclone) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.rclone.idle(), new Promise((r) => (timer = setTimeout(r, timeoutMs)))]);
+    clearTimeout(timer);
+    this.rclone.close();
+  }
+
   runtime(ns: string, name: string): PodRuntime | undefined {
     return this.pods.get(`${ns}/${name}`);
   }
@@ -155,13 +185,27 @@ export class Controller extends EventEmitter {
   /** Node-pressure eviction: the pod fails (reason Evicted), the Job controller replaces it. */
   evict(podName: string, opts: { namespace?: string; upload?: boolean; message?: string } = {}): void {
     const rt = this.findPod(podName, opts.namespace);
-    if (rt.stage === 'done' || rt.stage === 'terminating') throw new Error(`pod ${podName} is not running`);
+    if (rt.stage === 'done' || rt.stage === 'terminating' || rt.stage === 'stopping') throw new Error(`pod ${podName} is not running`);
     const message =
       opts.message ??
       'The node was low on resource: ephemeral-storage. Threshold quantity: 10Gi, available: 8523444Ki. Container main was using 21474836Ki, request is 20Gi, has larger consumption of ephemeral-storage. ';
     // Kubelet-initiated termination runs the preStop hook (rclone copy --update) unless told otherwise.
+    if (opts.upload !== false && rt.stage === 'main' && this.rclone) {
+      // S3 mode: the pod fails only once the hook's upload has finished (the process stops writing now).
+      const done = this.preStopUpload(rt);
+      rt.run?.kill(137);
+      rt.stage = 'stopping';
+      void done.then(() => {
+        if (rt.stage === 'stopping') this.finishEviction(rt, message);
+      });
+      return;
+    }
     if (opts.upload !== false && rt.stage === 'main') this.upload(rt);
     rt.run?.kill(137);
+    this.finishEviction(rt, message);
+  }
+
+  private finishEviction(rt: PodRuntime, message: string): void {
     const now = isoNow();
     for (const c of [rt.main, ...rt.init]) {
       if (c.state?.running) c.state = { terminated: { exitCode: 137, reason: 'Error', startedAt: c.state.running.startedAt, finishedAt: now, containerID: c.containerID } };
@@ -232,7 +276,11 @@ export class Controller extends EventEmitter {
       rt.run?.kill(143);
       return this.store.delete<IPod>('pods', ns, name);
     }
-    if (rt.stage === 'main') this.upload(rt); // preStop: rclone copy --update
+    if (rt.stage === 'main') {
+      // preStop: rclone copy --update; in S3 mode the pod is gone only after the upload has finished.
+      if (this.rclone) void this.preStopUpload(rt);
+      else this.upload(rt);
+    }
     rt.run?.kill(143);
     rt.stage = 'terminating';
     rt.left = Math.min(grace, 2);
@@ -489,6 +537,7 @@ export class Controller extends EventEmitter {
       main: { name: main?.name ?? 'main', image: main?.image ?? '', imageID: '', ready: false, restartCount: 0, started: false, state: { waiting: { reason: 'PodInitializing' } } },
       mainImage: main?.image ?? '',
       logs: new Map(),
+      synced: new Map(),
     };
     this.pods.set(`${ns}/${rt.name}`, rt);
     return created;
@@ -509,9 +558,14 @@ export class Controller extends EventEmitter {
           const used = Math.min(left, rt.left);
           rt.left -= used;
           left -= used;
-          if (rt.left <= 0) this.nextStage(rt);
+          if (rt.left <= 0) {
+            if (rt.busy) return; // an S3 transfer is still running
+            this.nextStage(rt);
+          }
           break;
         }
+        case 'stopping':
+          return;
         case 'main':
           rt.run?.advance(left);
           left = 0;
@@ -608,9 +662,12 @@ export class Controller extends EventEmitter {
     rt.stage = 'main';
     if (rt.window) {
       const spec = rt.node ? this.nodeSpecs.get(rt.node) : undefined;
-      const run = new WindowRun(rt.fs, rt.window, this.params, this.rng, spec?.nsPerDay ?? 300, {
+      const run: WindowRun = new WindowRun(rt.fs, rt.window, this.params, this.rng, spec?.nsPerDay ?? 300, {
         log: (line) => this.log(rt, 'main', line),
-        upload: () => this.upload(rt),
+        upload: () => (this.rclone ? this.mainUpload(rt) : this.upload(rt)),
+        exited: (code) => {
+          if (rt.run === run && rt.stage === 'main') this.mainExited(rt, code);
+        },
       });
       run.crashAtStep = this.crashStep(rt, 0);
       rt.run = run;
@@ -622,6 +679,11 @@ export class Controller extends EventEmitter {
   }
 
   private mainExited(rt: PodRuntime, exitCode: number): void {
+    const pod = this.store.get<IPod>('pods', rt.ns, rt.name);
+    if (exitCode !== 0 && (pod?.spec?.restartPolicy ?? 'Always') !== 'Never') {
+      this.restartFailedMain(rt, exitCode);
+      return;
+    }
     this.finishContainer(rt.main, exitCode);
     rt.stage = 'done';
     rt.phase = exitCode === 0 ? 'Succeeded' : 'Failed';
@@ -629,18 +691,101 @@ export class Controller extends EventEmitter {
     this.emit('exit', `${rt.ns}/${rt.name}/main`);
   }
 
+  /** restartPolicy OnFailure: the kubelet restarts a main container that exited non-zero, after a back-off. */
+  private restartFailedMain(rt: PodRuntime, exitCode: number): void {
+    const started = rt.main.state?.running?.startedAt;
+    rt.main.lastState = { terminated: { exitCode, reason: 'Error', startedAt: started, finishedAt: isoNow(), containerID: rt.main.containerID } };
+    rt.main.restartCount += 1;
+    const backoff = Math.min(300, 10 * 2 ** (rt.main.restartCount - 1));
+    rt.main.state = { waiting: { reason: 'CrashLoopBackOff', message: `back-off ${backoff}s restarting failed container=main pod=${rt.name}_${rt.ns}(${rt.uid})` } };
+    rt.main.ready = false;
+    rt.main.started = false;
+    rt.readyAt = undefined;
+    rt.stage = 'backoff';
+    rt.left = backoff;
+    this.writePod(rt);
+    this.podEvent(rt, 'Warning', 'BackOff', 'Back-off restarting failed container main in pod ' + `${rt.name}_${rt.ns}(${rt.uid})`, 'spec.containers{main}');
+    this.emit('exit', `${rt.ns}/${rt.name}/main`);
+    this.reconcileJobs();
+  }
+
   /** rclone copy --update /results → bucket. */
   private upload(rt: PodRuntime): void {
     for (const [path, lines] of rt.fs.snapshot('/results/')) this.bucket.set(path.slice('/results/'.length), lines);
   }
 
+  /**
+   * S3 mode: `rclone copy --update /results {remote}:{bucket}/{prefix}` for real. Files unchanged since they were
+   * last transferred are skipped (same mtime for --update). Resolves to rclone's exit code; never rejects.
+   */
+  private s3Upload(rt: PodRuntime): Promise<{ code: number; log: string[] }> {
+    const rclone = this.rclone;
+    const pod = this.store.get<IPod>('pods', rt.ns, rt.name);
+    const loc = uploadLocation(pod?.spec?.containers[0]);
+    if (!rclone || !loc) {
+      this.upload(rt);
+      return Promise.resolve({ code: 0, log: [] });
+    }
+    const files = new Map<string, string[]>();
+    for (const [path, lines] of rt.fs.snapshot('/results/')) {
+      const rel = path.slice('/results/'.length);
+      if (rt.synced.get(rel) !== lines.join('\n')) files.set(rel, lines);
+    }
+    return rclone.copyUp(loc, files).then((res) => {
+      for (const rel of res.uploaded) {
+        const lines = files.get(rel) ?? [];
+        rt.synced.set(rel, lines.join('\n'));
+        this.bucket.set(rel, lines); // the in-memory mirror stays what the bucket holds
+      }
+      return res;
+    });
+  }
+
+  /** The main shell's last line: its output goes to the container log, its exit code is the container's. */
+  private mainUpload(rt: PodRuntime): Promise<number> {
+    return this.s3Upload(rt).then((res) => {
+      for (const l of res.log) this.log(rt, 'main', l);
+      return res.code;
+    });
+  }
+
+  /** The preStop hook's upload; a failure is reported like the kubelet does (rclone's stderr is the hook's). */
+  private preStopUpload(rt: PodRuntime): Promise<void> {
+    rt.busy = true;
+    return this.s3Upload(rt).then((res) => {
+      rt.busy = false;
+      if (res.code !== 0) {
+        const last = res.log.at(-1) ?? '';
+        this.podEvent(rt, 'Warning', 'FailedPreStopHook', `PreStopHook failed: command 'rclone copy --update /results …' exited with ${res.code}: ${last}`, 'spec.containers{main}');
+      }
+    });
+  }
+
   /** init-rclone: copy PROTBENCH_REQUIRED_FILES from the bucket; inputs missing from the bucket are stood in for. */
   private download(rt: PodRuntime, container: string): void {
     const pod = this.store.get<IPod>('pods', rt.ns, rt.name);
-    const env = pod?.spec?.initContainers?.find((c) => c.name === container)?.env ?? [];
+    const init = pod?.spec?.initContainers?.find((c) => c.name === container);
+    const env = init?.env ?? [];
     const files = (env.find((e) => e.name === 'PROTBENCH_REQUIRED_FILES')?.value ?? '').split('\n').map((s) => s.trim()).filter(Boolean);
     this.log(rt, container, 'rclone v1.68.1');
     this.log(rt, container, 'about to clone');
+    const loc = this.rclone ? downloadLocation(init, pod?.spec?.containers[0]) : undefined;
+    if (this.rclone && loc) {
+      // S3 mode: copy what is really in the bucket; init-rclone finishes only once the copies are done.
+      rt.busy = true;
+      void this.rclone.copyDown(loc, files).then((res) => {
+        for (const [rel, lines] of res.files) {
+          rt.fs.write(`/results/${rel}`, lines);
+          rt.synced.set(rel, lines.join('\n'));
+        }
+        for (const l of res.log) this.log(rt, container, l);
+        this.log(rt, container, 'done cloning');
+        for (const c of rt.fs.children('/results')) this.log(rt, container, c.name);
+        this.log(rt, container, 'done chmoding');
+        rt.busy = false;
+      });
+      return;
+    }
     for (const f of files) {
       this.log(rt, container, `cloning to /results/${f}`);
       if (f.endsWith('/')) {
@@ -686,7 +831,7 @@ export class Controller extends EventEmitter {
     } else {
       conds.push({ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: rt.schedMessage, lastTransitionTime: now });
     }
-    const phase = rt.phase ?? (rt.stage === 'main' || rt.stage === 'backoff' ? 'Running' : 'Pending');
+    const phase = rt.phase ?? (rt.stage === 'main' || rt.stage === 'backoff' || rt.stage === 'stopping' ? 'Running' : 'Pending');
     const node = rt.node ? this.store.get<INode>('nodes', undefined, rt.node) : undefined;
     pod.status = {
       phase,

@@ -145,12 +145,17 @@ export function normalise(path: string): string {
   return `/${parts.join('/')}`;
 }
 
-type Phase = 'pip' | 'start-script' | 'equilibration' | 'production' | 'upload' | 'exited';
+type Phase = 'pip' | 'start-script' | 'equilibration' | 'production' | 'upload' | 'uploading' | 'exited';
 
 export interface RunEvents {
   log(line: string): void;
-  /** The shell's last line, `rclone copy --update /results …`: the window reaches the simulated bucket. */
-  upload(): void;
+  /**
+   * The shell's last line, `rclone copy --update /results …`: the window reaches the simulated bucket. A real
+   * upload (S3 mode) returns a promise of rclone's exit code, which becomes the container's; the run then waits
+   * for it and calls `exited` once it has settled.
+   */
+  upload(): void | Promise<number>;
+  exited?(exitCode: number): void;
 }
 
 /**
@@ -226,12 +231,26 @@ export class WindowRun {
           this.phaseLeft -= used;
           left -= used;
           if (this.phaseLeft <= 0) {
-            this.ev.upload();
-            this.exitCode = 0;
-            this.phase = 'exited';
+            const pending = this.ev.upload();
+            if (pending) {
+              this.phase = 'uploading';
+              left = 0;
+              void pending.then((code) => {
+                if (this.phase !== 'uploading') return; // killed meanwhile
+                this.exitCode = code;
+                this.phase = 'exited';
+                this.ev.exited?.(code);
+              });
+            } else {
+              this.exitCode = 0;
+              this.phase = 'exited';
+            }
           }
           break;
         }
+        case 'uploading':
+          left = 0; // the container exits when the upload has finished
+          break;
       }
     }
   }
@@ -275,7 +294,7 @@ export class WindowRun {
     const p = this.params;
     const chk = this.fs.read(this.path('production.chk'));
     if (chk) {
-      const cp = Number(/step=(\d+)/.exec(chk.join('\n'))?.[1] ?? 0);
+      const cp = this.checkpointStep(chk);
       this.step = cp;
       if (cp >= p.nSteps) {
         // The script returns at once when the checkpoint is already at n_steps.
@@ -301,6 +320,27 @@ export class WindowRun {
       return;
     }
     this.startProduction();
+  }
+
+  /**
+   * The step the checkpoint holds: the simulator's own .chk says it; any other .chk (e.g. one put in the bucket by
+   * hand) is taken to be the last checkpoint before production.out's last row.
+   */
+  private checkpointStep(chk: string[]): number {
+    const p = this.params;
+    const own = /step=(\d+)/.exec(chk.join('\n'))?.[1];
+    if (own !== undefined) return Number(own);
+    const out = this.fs.read(this.path('production.out')) ?? [];
+    let last = 0;
+    for (let i = out.length - 1; i > 0; i--) {
+      const n = Number(out[i]?.split(' ')[0]);
+      if (!out[i]?.startsWith('#') && Number.isFinite(n)) {
+        last = n;
+        break;
+      }
+    }
+    if (last >= p.nSteps) return p.nSteps;
+    return Math.floor(last / p.checkpointFrequency) * p.checkpointFrequency;
   }
 
   private startProduction(): void {

@@ -416,11 +416,12 @@ export async function startKubeSim(opts: KubeSimOptions = {}): Promise<KubeSim> 
       store.create('secrets', { apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace }, type: 'Opaque', data: enc } as KObject);
     },
     async close() {
-      controller.stop();
+      const disposed = controller.dispose(); // stops the clock; lets S3 transfers (s3 option) finish
       watches.endAll();
       exec.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await disposed;
     },
   };
 }

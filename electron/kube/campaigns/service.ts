@@ -8,6 +8,7 @@ import type { Target } from '../../../shared/domain.js';
 import { ApiError } from '../../../shared/errors.js';
 import type { Campaign, CampaignPreview, CampaignSpec, HistogramView, ProgressSample, UmbrellaWindow, WindowRef, WindowStatus } from '../../../shared/kube.js';
 import type { Services } from '../../core/services.js';
+import { quote } from '../../core/shell-quote.js';
 import { call, kubeClients, type KubeClients } from '../client.js';
 import { execCapture } from '../exec.js';
 import { overlapChartFromDat } from '../umbrella/histogram.js';
@@ -49,7 +50,7 @@ const windowKey = (campaignId: string, r: number, w: number) => `${campaignId}:$
 export class UmbrellaService implements UmbrellaBackend {
   private readonly repo: CampaignRepo;
   private readonly watches = new Map<string, NamespaceWatch>();
-  /** n_steps and timestep per pod, read once from its log. */
+  /** n_steps and timestep per campaign, read from the first pod log that prints them. */
   private readonly runParams = new Map<string, { nSteps: number | null; timestepFs: number | null }>();
   private readonly reader: ProgressReader<ReadItem>;
   private pending = new Map<string, WindowStatus[]>();
@@ -306,6 +307,7 @@ export class UmbrellaService implements UmbrellaBackend {
       const log = await call(k, `read the log of ${pod}`, () => k.core.readNamespacedPodLog({ name: pod, namespace: k.namespace, container: 'main', tailLines: 200 }));
       const crash = crashInLog(log);
       if (!crash) {
+        await this.learnRunParams(k, c.id, row, pod);
         await this.confirmFromBucket(c, row);
         return;
       }
@@ -353,22 +355,29 @@ export class UmbrellaService implements UmbrellaBackend {
     const k = kubeClients(this.s.targets.get(c.targetId));
     const S = systemName(c.spec.target, c.spec.forceField);
     const file = `/results/${S}/replica-${replica}/window-${windowLabel(window)}/${S}-production.out`;
-    let params = this.runParams.get(row.pod);
-    if (!params?.nSteps) {
+    // n_steps and the timestep come from the pod log, once per campaign: every window of it runs the same protocol.
+    let params = this.runParams.get(campaignId);
+    if (!params?.nSteps || !params.timestepFs) {
       const log = await call(k, `read the log of ${row.pod}`, () => k.core.readNamespacedPodLog({ name: row.pod!, namespace: k.namespace, container: 'main', limitBytes: 256 * 1024 }));
       const run = parseRunLog(log);
-      params = { nSteps: run.nSteps, timestepFs: run.timestepFs };
-      this.runParams.set(row.pod, params);
+      params = { nSteps: run.nSteps ?? params?.nSteps ?? null, timestepFs: run.timestepFs ?? params?.timestepFs ?? null };
+      this.runParams.set(campaignId, params);
     }
-    const r = await execCapture(k.kc, k.namespace, row.pod, 'main', ['tail', '-n', '1', file]);
-    if (r.exitCode !== 0) return; // no production rows yet: still equilibrating
-    const head = STATE_HEADER;
-    const summary = parseStateData(`${head}\n${r.stdout}`);
+    // One exec per read: the last row of production.out and the GPU's utilization together (no second request).
+    const script = `tail -n 1 ${quote(file)} || echo ${NO_FILE}; echo ${GPU_MARK}; nvidia-smi --query-gpu=utilization.gpu --format=csv,noheader,nounits || true`;
+    const r = await execCapture(k.kc, k.namespace, row.pod, 'main', ['sh', '-c', script]);
+    const [progressPart = '', gpuPart = ''] = r.stdout.split(GPU_MARK);
+    const gpuUtil = parseGpuUtil(gpuPart);
+    if (progressPart.includes(NO_FILE)) {
+      // No production rows yet: still equilibrating. The GPU sample still counts.
+      this.repo.addSample({ campaignId, replica, window, percent: null, nsPerDay: null, gpuUtil });
+      return;
+    }
+    const summary = parseStateData(`${STATE_HEADER}\n${progressPart}`);
     // A resumed run that is already at its last step returns before printing its parameters: keep what an earlier
     // pod of this window said.
     const nSteps = params.nSteps ?? row.nSteps;
     const p = computeProgress({ lastStep: summary.lastStep, nsPerDay: summary.nsPerDay }, { nSteps, timestepFs: params.timestepFs });
-    const gpuUtil = await this.sampleGpu(k, row.pod, windowKey(campaignId, replica, window));
     this.repo.addSample({ campaignId, replica, window, percent: p.percent, nsPerDay: p.nsPerDay, gpuUtil });
     const changed = this.repo.patch(campaignId, replica, window, {
       lastStep: p.lastStep,
@@ -379,6 +388,19 @@ export class UmbrellaService implements UmbrellaBackend {
     });
     if (changed) this.queueEmit(changed);
     this.refresh(row.jobName); // production vs equilibration, done vs "complete but short"
+  }
+
+  /** n_steps from the start of a (finished) pod's log, when SimDeck never learned it while the window ran. */
+  private async learnRunParams(k: KubeClients, campaignId: string, row: WindowRow, pod: string): Promise<void> {
+    if (this.repo.window(campaignId, row.replica, row.window).nSteps !== null) return;
+    let params = this.runParams.get(campaignId);
+    if (!params?.nSteps) {
+      const head = await call(k, `read the log of ${pod}`, () => k.core.readNamespacedPodLog({ name: pod, namespace: k.namespace, container: 'main', limitBytes: 256 * 1024 }));
+      const run = parseRunLog(head);
+      params = { nSteps: run.nSteps ?? params?.nSteps ?? null, timestepFs: run.timestepFs ?? params?.timestepFs ?? null };
+      this.runParams.set(campaignId, params);
+    }
+    if (params.nSteps) this.repo.patch(campaignId, row.replica, row.window, { nSteps: params.nSteps });
   }
 
   /**
@@ -407,22 +429,6 @@ export class UmbrellaService implements UmbrellaBackend {
     } finally {
       b.client.close();
     }
-  }
-
-  private readonly gpuReads = new Map<string, number>();
-
-  /**
-   * GPU utilization of the window's pod, with nvidia-smi inside the main container, on every third progress read
-   * (the same exec budget; NRP flags pods below 40 % of their requested GPUs). Null when not sampled or unreadable.
-   */
-  private async sampleGpu(k: KubeClients, pod: string, key: string): Promise<number | null> {
-    const n = this.gpuReads.get(key) ?? 0;
-    this.gpuReads.set(key, n + 1);
-    if (n % 3 !== 0) return null;
-    const r = await execCapture(k.kc, k.namespace, pod, 'main', ['nvidia-smi', '--query-gpu=utilization.gpu', '--format=csv,noheader,nounits']).catch(() => null);
-    if (!r || r.exitCode !== 0) return null;
-    const values = r.stdout.split('\n').map((l) => Number(l.trim())).filter((v) => Number.isFinite(v) && l0(v));
-    return values.length ? values.reduce((a, b) => a + b, 0) / values.length : null;
   }
 
   // ---- actions ------------------------------------------------------------------------------------------------
@@ -579,7 +585,19 @@ export class UmbrellaService implements UmbrellaBackend {
   }
 }
 
-const l0 = (v: number) => v >= 0 && v <= 100;
+const NO_FILE = '__SIMDECK_NO_PRODUCTION_OUT__';
+const GPU_MARK = '__SIMDECK_GPU__';
+
+/** nvidia-smi's utilization.gpu lines (one per GPU, "93"), averaged; null when absent or unreadable. */
+export function parseGpuUtil(text: string): number | null {
+  const values = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => /^\d+(\.\d+)?$/.test(l))
+    .map(Number)
+    .filter((v) => v >= 0 && v <= 100);
+  return values.length ? values.reduce((a, b) => a + b, 0) / values.length : null;
+}
 
 /** StateDataReporter's header, as the window script writes it (tail -n 1 gives only the last row). */
 const STATE_HEADER = '#"Step" "Time (ps)" "Potential Energy (kJ/mole)" "Kinetic Energy (kJ/mole)" "Total Energy (kJ/mole)" "Temperature (K)" "Box Volume (nm^3)" "Speed (ns/day)"';

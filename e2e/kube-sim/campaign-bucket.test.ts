@@ -1,0 +1,116 @@
+// Umbrella campaigns and their results bucket, through SimDeck's real core, with the Kubernetes simulator uploading
+// to a real S3-compatible server (moto_server): the laptop's rclone remote goes into the vault (never the
+// database), launch is refused while a window's inputs are missing, and a window whose pod finished before SimDeck
+// read its last step is confirmed from production.out in the bucket.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Project, Target } from '../../shared/domain.js';
+import type { Campaign, CampaignSpec, WindowStatus } from '../../shared/kube.js';
+import { parseRcloneConf, s3RemoteFrom } from '../../electron/kube/bucket/rclone-config.js';
+import { S3Client } from '../../electron/kube/bucket/s3-client.js';
+import { seedSpec } from '../../electron/kube/umbrella/seed.js';
+import { fails, ok, openTempCore, type TempCore } from '../../electron/testing/temp-core.js';
+import { MOTO_ACCESS_KEY_ID, MOTO_SECRET_ACCESS_KEY, startMoto, type Moto } from '../support/moto.js';
+import { startKubeSim, type KubeSim } from './server.js';
+
+const N_STEPS = 125_000;
+const BUCKET = 'proteinbenchmark-jm-bucket';
+const S = 'gb3-null-0.0.3-pair-opc3';
+let moto: Moto;
+let sim: KubeSim;
+let t: TempCore;
+let s3: S3Client;
+let home: string;
+let project: Project;
+let target: Target;
+const oldHome = process.env.HOME;
+
+beforeAll(async () => {
+  moto = await startMoto();
+  home = fs.mkdtempSync(path.join(os.tmpdir(), 'simdeck-home-'));
+  process.env.HOME = home;
+  // The researcher's own rclone.conf, with the laptop remote `nrp` (the pods use nrp-internal; here both reach moto).
+  const conf = moto.rcloneConf('nrp');
+  fs.mkdirSync(path.join(home, '.config', 'rclone'), { recursive: true });
+  fs.writeFileSync(path.join(home, '.config', 'rclone', 'rclone.conf'), conf);
+  s3 = new S3Client(s3RemoteFrom(parseRcloneConf(conf), 'nrp'));
+  await s3.createBucket(BUCKET);
+
+  sim = await startKubeSim({
+    speed: 600,
+    run: { nSteps: N_STEPS, outputFrequency: 2_500, checkpointFrequency: 25_000, saveStateFrequency: 25_000, equilibrationSteps: 0, uploadSeconds: 60 },
+    s3: { endpoint: moto.endpoint, accessKeyId: MOTO_ACCESS_KEY_ID, secretAccessKey: MOTO_SECRET_ACCESS_KEY },
+  });
+  const kubeconfig = path.join(home, 'kubeconfig');
+  sim.writeKubeconfig(kubeconfig, { namespace: 'openforcefield', context: 'nautilus' });
+  // A reader that (almost) never reads: windows finish unseen, so their last step must come from the bucket.
+  t = openTempCore(undefined, { umbrella: { readRatePerSecond: 0.001, readIntervalMs: 3_600_000, watchBackoff: { initialMs: 50, maxMs: 200 } } });
+  project = await ok<Project>(t.core, 'projects.create', { name: 'GB3 bucket' });
+  target = await ok<Target>(t.core, 'targets.create', { name: 'Nautilus (sim)', kind: 'kubernetes', settings: { kubeconfigPath: kubeconfig, context: 'nautilus', namespace: 'openforcefield' } });
+});
+
+afterAll(async () => {
+  await t?.dispose();
+  await sim?.close();
+  s3?.close();
+  await moto?.stop();
+  process.env.HOME = oldHome;
+});
+
+const spec = (): CampaignSpec => ({ ...seedSpec({}), projectId: project.id, targetId: target.id, replicas: 1, windows: [{ index: 0, centre: 1 }, { index: 1, centre: 0.98 }] });
+
+async function until<T>(what: string, fn: () => Promise<T | undefined>, ms = 40_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+describe('the results bucket of a campaign', () => {
+  it('imports the laptop remote from rclone.conf into the vault, never into the workspace database', async () => {
+    const d = await ok<{ name: string; endpoint: string; source: string }>(t.core, 'umbrella.bucketImport', { targetId: target.id, remote: 'nrp', from: {}, confirm: true });
+    expect(d).toMatchObject({ name: 'nrp', endpoint: moto.endpoint });
+    expect(d.source).toBe(path.join(home, '.config', 'rclone', 'rclone.conf'));
+    for (const f of ['workspace.sqlite', 'workspace.sqlite-wal']) {
+      const file = path.join(t.dir, f);
+      if (fs.existsSync(file)) expect(fs.readFileSync(file).includes(Buffer.from(MOTO_SECRET_ACCESS_KEY)), f).toBe(false);
+    }
+    const saved = await ok<Target[]>(t.core, 'targets.list', {});
+    expect(JSON.stringify(saved)).not.toContain(MOTO_SECRET_ACCESS_KEY);
+    expect(saved.find((x) => x.id === target.id)?.settings.bucketRemote).toBe('nrp');
+    const err = await fails(t.core, 'umbrella.bucketImport', { targetId: target.id, remote: 'nope', from: {}, confirm: true });
+    expect(err.message).toMatch(/no remote named nope/i);
+  });
+
+  it('refuses to launch windows whose inputs are not in the bucket, then launches once they are', async () => {
+    const before = await ok<{ checked: boolean; missing: { window: number; paths: string[] }[] }>(t.core, 'umbrella.inputs', spec());
+    expect(before.checked).toBe(true);
+    expect(before.missing.map((m) => m.window)).toEqual([0, 1]);
+    expect(before.missing[0]!.paths).toEqual([`${S}/setup/`, `${S}/replica-1/${S}-equilibration-1.xml`, `${S}/replica-1/${S}-window-00.pdb`]);
+    const err = await fails(t.core, 'umbrella.launch', { spec: spec(), confirm: true });
+    expect(err.code).toBe('INVALID_INPUT');
+    expect(err.message).toMatch(/2 windows would start without their inputs/);
+    expect(sim.store.list('jobs', 'openforcefield')).toHaveLength(0);
+
+    // The researcher uploads the setup and steered-MD outputs (the seed's A10 step).
+    for (const key of [`${S}/setup/${S}-umbrella-openmm-system.xml`, `${S}/replica-1/${S}-equilibration-1.xml`, `${S}/replica-1/${S}-window-00.pdb`, `${S}/replica-1/${S}-window-01.pdb`]) {
+      const body = Buffer.from(`input ${key}\n`);
+      await s3.putObject(BUCKET, `results/${key}`, body, body.length);
+    }
+    const after = await ok<{ checked: boolean; missing: unknown[] }>(t.core, 'umbrella.inputs', spec());
+    expect(after.missing).toEqual([]);
+    const campaign = await ok<Campaign>(t.core, 'umbrella.launch', { spec: spec(), confirm: true });
+
+    // SimDeck never read these windows while they ran; the bucket says they reached their last step.
+    const done = await until('both windows confirmed done from the bucket', async () => {
+      const g = await ok<{ windows: WindowStatus[] }>(t.core, 'umbrella.get', { campaignId: campaign.id });
+      return g.windows.every((w) => w.phase === 'done') ? g.windows : undefined;
+    });
+    expect(done.every((w) => w.lastStep === N_STEPS && w.nSteps === N_STEPS && w.percent === 100)).toBe(true);
+  });
+});
