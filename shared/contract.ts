@@ -18,7 +18,7 @@ import {
   TargetSettings,
 } from './domain.js';
 import { EnvironmentManager, InstalledManager, RecordView, RecreatePlan, RunInfo, ScoreComparison } from './reproduce.js';
-import { Campaign, CampaignPreview, CampaignSpec, GpuNode, HistogramView, ProgressSample, UmbrellaWindow, WindowAction, WindowRef, WindowStatus } from './kube.js';
+import { ResultsDownload, Campaign, CampaignPreview, CampaignSpec, GpuNode, HistogramView, ProgressSample, UmbrellaWindow, WindowAction, WindowRef, WindowStatus } from './kube.js';
 import { DirListing, JobFiles, RemotePath, TailChunk, Transfer, TunnelCreate, TunnelInfo } from './files.js';
 import { ActionResult, ClusterStatus, ForeignJob, HostKeyEntry, JobAction, SshConfigHost, SshPrompt, SubmitRequest } from './slurm.js';
 
@@ -351,6 +351,12 @@ export const calls = {
     z.object({ checked: z.boolean(), missing: z.array(z.object({ replica: z.number(), window: z.number(), paths: z.array(z.string()) })) }),
     "Which windows' required inputs are missing from the results bucket (checked: false when no bucket is set up).",
   ),
+  'umbrella.downloadResults': call(
+    z.object({ campaignId: id, replica: z.number().int().min(1).optional() }).strict(),
+    ResultsDownload,
+    "Download the campaign's results that are newer than the local copy (like rclone copy --update), resumable; progress as umbrella.download events.",
+  ),
+  'umbrella.cancelDownload': call(z.object({ campaignId: id }).strict(), ResultsDownload, 'Stop a results download; partial files stay and the next download continues them.'),
   'umbrella.launch': call(
     z.object({ spec: CampaignSpec, confirm: z.literal(true) }).strict(),
     Campaign,
@@ -403,6 +409,7 @@ export const events = {
   'transfers.changed': Transfer,
   'tunnels.changed': TunnelInfo,
   'tunnels.removed': z.object({ id: z.string() }),
+  'umbrella.download': ResultsDownload,
   'umbrella.changed': z.object({ campaignId: z.string(), windows: z.array(WindowStatus), campaign: Campaign.optional() }),
 } as const;
 

@@ -213,3 +213,16 @@ export const HistogramView = z.object({
   missing: z.array(z.number().int()),
 });
 export type HistogramView = z.infer<typeof HistogramView>;
+
+/** A results download of a campaign (`rclone copy --update` from the bucket into the results folder). */
+export const ResultsDownload = z.object({
+  campaignId: z.string(),
+  state: z.enum(['running', 'done', 'failed', 'cancelled']),
+  filesDone: z.number().int(),
+  filesTotal: z.number().int(),
+  bytesDone: z.number(),
+  bytesTotal: z.number(),
+  /** Where the files go, and what happened (or what to do). */
+  message: z.string(),
+});
+export type ResultsDownload = z.infer<typeof ResultsDownload>;

@@ -68,6 +68,8 @@ export const METHODS = [
   'umbrella.preview',
   'umbrella.bucketImport',
   'umbrella.inputs',
+  'umbrella.downloadResults',
+  'umbrella.cancelDownload',
   'umbrella.launch',
   'umbrella.list',
   'umbrella.get',
@@ -92,6 +94,7 @@ export const EVENT_NAMES = [
   'transfers.changed',
   'tunnels.changed',
   'tunnels.removed',
+  'umbrella.download',
   'umbrella.changed',
 ] as const satisfies readonly EventName[];
 

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Project, Target } from '../../shared/domain.js';
-import type { Campaign, CampaignSpec, WindowStatus } from '../../shared/kube.js';
+import type { Campaign, CampaignSpec, ResultsDownload, WindowStatus } from '../../shared/kube.js';
 import { parseRcloneConf, s3RemoteFrom } from '../../electron/kube/bucket/rclone-config.js';
 import { S3Client } from '../../electron/kube/bucket/s3-client.js';
 import { seedSpec } from '../../electron/kube/umbrella/seed.js';
@@ -25,6 +25,7 @@ let s3: S3Client;
 let home: string;
 let project: Project;
 let target: Target;
+let campaignId: string;
 const oldHome = process.env.HOME;
 
 beforeAll(async () => {
@@ -112,5 +113,30 @@ describe('the results bucket of a campaign', () => {
       return g.windows.every((w) => w.phase === 'done') ? g.windows : undefined;
     });
     expect(done.every((w) => w.lastStep === N_STEPS && w.nSteps === N_STEPS && w.percent === 100)).toBe(true);
+    campaignId = campaign.id;
+  });
+
+  it('downloads the results into the local results folder, then only what is newer', async () => {
+    const finished = async () => {
+      const last = t.events.filter((e) => e.event === 'umbrella.download').at(-1)?.payload as ResultsDownload | undefined;
+      return last && last.state !== 'running' ? last : undefined;
+    };
+    const started = await ok<ResultsDownload>(t.core, 'umbrella.downloadResults', { campaignId });
+    expect(started.state).toBe('running');
+    const first = await until('the download', finished);
+    expect(first).toMatchObject({ state: 'done' });
+    expect(first.filesDone).toBeGreaterThanOrEqual(8);
+    const c = (await ok<{ campaign: Campaign }>(t.core, 'umbrella.get', { campaignId })).campaign;
+    const local = path.join(c.resultsDir, S, 'replica-1', 'window-01', `${S}-production.out`);
+    const remote = await s3.getObject(BUCKET, `results/${S}/replica-1/window-01/${S}-production.out`);
+    const chunks: Buffer[] = [];
+    for await (const chunk of remote.body) chunks.push(chunk as Buffer);
+    expect(fs.readFileSync(local)).toEqual(Buffer.concat(chunks));
+    expect(fs.readFileSync(local, 'utf8').trim().split('\n').at(-1)).toMatch(new RegExp(`^${N_STEPS} `));
+
+    t.events.length = 0;
+    await ok<ResultsDownload>(t.core, 'umbrella.downloadResults', { campaignId });
+    const again = await until('the second download', finished);
+    expect(again.message).toMatch(/^0 files downloaded \(0 continued\), \d+ already up to date/);
   });
 });

@@ -32,6 +32,8 @@ export function kubeHandlers(s: Services, u: UmbrellaBackend): Pick<Handlers, Ku
       const d = await u.importBucket(p.targetId, p.remote, p.from);
       return { name: d.name, provider: d.provider, endpoint: d.endpoint, region: d.region, source: d.source };
     },
+    'umbrella.downloadResults': (p) => u.downloadResults(p.campaignId, p.replica),
+    'umbrella.cancelDownload': (p) => u.cancelDownload(p.campaignId),
     'umbrella.inputs': async (p) => {
       const missing = await u.missingInputs(p);
       return { checked: missing !== null, missing: missing ?? [] };

@@ -1,5 +1,5 @@
 // Umbrella campaigns on Kubernetes: preview, launch (provenance first), watch every window, act, extend, logs.
-import type { Campaign, CampaignPreview, CampaignSpec, HistogramView, ProgressSample, UmbrellaWindow, WindowRef, WindowStatus } from '../../../shared/kube.js';
+import type { ResultsDownload, Campaign, CampaignPreview, CampaignSpec, HistogramView, ProgressSample, UmbrellaWindow, WindowRef, WindowStatus } from '../../../shared/kube.js';
 import type { Services } from '../../core/services.js';
 import type { UmbrellaServiceOptions } from './service.js';
 import type { BucketSource } from './bucket-access.js';
@@ -16,6 +16,8 @@ export interface UmbrellaBackend {
   preview(spec: CampaignSpec): Promise<CampaignPreview>;
   launch(spec: CampaignSpec): Promise<Campaign>;
   importBucket(targetId: string, remote: string, from: BucketSource): Promise<{ name: string; provider: string; endpoint: string; region: string; source: string }>;
+  downloadResults(campaignId: string, replica?: number): Promise<ResultsDownload>;
+  cancelDownload(campaignId: string): Promise<ResultsDownload>;
   missingInputs(spec: CampaignSpec): Promise<{ replica: number; window: number; paths: string[] }[] | null>;
   list(projectId?: string): Promise<Campaign[]>;
   get(campaignId: string): Promise<{ campaign: Campaign; windows: WindowStatus[] }>;
@@ -45,6 +47,8 @@ export function createUmbrellaBackend(s: Services, given: UmbrellaServiceOptions
     launch: async (spec) => (await svc()).launch(spec),
     importBucket: async (targetId, remote, from) => (await svc()).importBucket(targetId, remote, from),
     missingInputs: async (spec) => (await svc()).missingInputs(spec),
+    downloadResults: async (id, replica) => (await svc()).downloadResults(id, replica),
+    cancelDownload: async (id) => (await svc()).cancelDownload(id),
     list: async (projectId) => (hasCampaigns() ? (await svc()).list(projectId) : []),
     get: async (id) => (await svc()).get(id),
     act: async (id, action, windows) => (await svc()).act(id, action, windows),

@@ -6,14 +6,15 @@ import path from 'node:path';
 import type { V1Job } from '@kubernetes/client-node';
 import type { Target } from '../../../shared/domain.js';
 import { ApiError } from '../../../shared/errors.js';
-import type { Campaign, CampaignPreview, CampaignSpec, HistogramView, ProgressSample, UmbrellaWindow, WindowRef, WindowStatus } from '../../../shared/kube.js';
+import type { ResultsDownload, Campaign, CampaignPreview, CampaignSpec, HistogramView, ProgressSample, UmbrellaWindow, WindowRef, WindowStatus } from '../../../shared/kube.js';
 import type { Services } from '../../core/services.js';
 import { quote } from '../../core/shell-quote.js';
 import { call, kubeClients, type KubeClients } from '../client.js';
 import { execCapture } from '../exec.js';
 import { overlapChartFromDat } from '../umbrella/histogram.js';
 import { DEFAULT_REQUIRED_FILES, expandRequiredFiles, systemName } from '../umbrella/manifest.js';
-import { missingInputsByWindow, joinKey } from '../bucket/sync.js';
+import { downloadNewer, missingInputsByWindow, joinKey } from '../bucket/sync.js';
+import { BucketCancelled } from '../bucket/s3-client.js';
 import { bucketClient, importBucketRemote, type BucketSource } from './bucket-access.js';
 import { windowLabel } from '../umbrella/names.js';
 import { computeProgress, parseRunLog, parseStateData } from '../umbrella/progress.js';
@@ -431,6 +432,68 @@ export class UmbrellaService implements UmbrellaBackend {
     }
   }
 
+  // ---- results download ---------------------------------------------------------------------------------------
+
+  private readonly downloads = new Map<string, { status: ResultsDownload; abort: AbortController }>();
+
+  /**
+   * `rclone copy --update <remote>:<bucket>/<prefix>/{S}[/replica-R] <results>/{S}[/replica-R]` in the background:
+   * only files newer than the local copy, partial files continued (see bucket/sync.ts). Progress as events.
+   */
+  async downloadResults(campaignId: string, replica?: number): Promise<ResultsDownload> {
+    const c = this.repo.get(campaignId);
+    const running = this.downloads.get(campaignId);
+    if (running?.status.state === 'running') return running.status;
+    const target = this.s.targets.get(c.targetId);
+    const b = await bucketClient(this.s, target);
+    if (!b) throw new ApiError('INVALID_INPUT', `No results bucket is set up for ${target.name}: import its rclone remote first.`);
+    const S = systemName(c.spec.target, c.spec.forceField);
+    const rel = replica ? `${S}/replica-${replica}` : S;
+    const localDir = path.join(c.resultsDir, rel);
+    const prefix = joinKey(c.spec.prefix, rel);
+    const abort = new AbortController();
+    const status: ResultsDownload = { campaignId, state: 'running', filesDone: 0, filesTotal: 0, bytesDone: 0, bytesTotal: 0, message: `Downloading ${c.spec.bucket}/${prefix} to ${localDir}…` };
+    this.downloads.set(campaignId, { status, abort });
+    const emit = () => this.s.emit('umbrella.download', { ...status });
+    const command = `rclone copy --update ${quote(`${b.remote.name}:${c.spec.bucket}/${prefix}`)} ${quote(localDir)}`;
+    void this.s.adapterContext.activity
+      .run({ action: 'umbrella.download', command, targetId: c.targetId, projectId: c.projectId }, () =>
+        downloadNewer(b.client, c.spec.bucket, prefix, localDir, {
+          signal: abort.signal,
+          onProgress: (p) => {
+            Object.assign(status, { filesDone: p.filesDone, filesTotal: p.filesTotal, bytesDone: p.bytesDone, bytesTotal: p.bytesTotal });
+            emit();
+          },
+        }),
+      )
+      .then(
+        (sum) => {
+          status.state = 'done';
+          status.message = `${sum.downloaded.length} files downloaded (${sum.resumed.length} continued), ${sum.upToDate} already up to date, into ${localDir}.`;
+        },
+        (err: unknown) => {
+          status.state = err instanceof BucketCancelled ? 'cancelled' : 'failed';
+          status.message =
+            status.state === 'cancelled'
+              ? 'Stopped; the partial files stay and the next download continues them.'
+              : `${err instanceof Error ? err.message : String(err)} Download again to continue from where it stopped.`;
+        },
+      )
+      .finally(() => {
+        b.client.close();
+        emit();
+      });
+    emit();
+    return { ...status };
+  }
+
+  async cancelDownload(campaignId: string): Promise<ResultsDownload> {
+    const d = this.downloads.get(campaignId);
+    if (!d) throw new ApiError('NOT_FOUND', 'This campaign has no results download to stop.');
+    d.abort.abort();
+    return { ...d.status };
+  }
+
   // ---- actions ------------------------------------------------------------------------------------------------
 
   async act(campaignId: string, action: 'delete' | 'restart', windows: WindowRef[]): Promise<WindowActionResult[]> {
@@ -567,6 +630,7 @@ export class UmbrellaService implements UmbrellaBackend {
   }
 
   async close(): Promise<void> {
+    for (const d of this.downloads.values()) d.abort.abort();
     this.reader.stop();
     for (const w of this.watches.values()) w.stop();
     this.watches.clear();
