@@ -2,6 +2,7 @@
 // (`{job}-{5 random}`); pods are scheduled by affinity and GPU capacity, run init-git then init-rclone, then the
 // main container runs the umbrella window (pod-files.ts). Faults (eviction, OOM kill, a crashed script that still
 // exits 0, unschedulable pods) are injected here. Time only moves in tick(), driven by a timer or by tests.
+import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { IJob } from 'kubernetes-models/batch/v1/Job';
 import type { IJobCondition } from 'kubernetes-models/batch/v1/JobCondition';
@@ -15,7 +16,7 @@ import { DEFAULT_RUN, PodFs, WindowRun, windowDir, windowFromEnv, type RunParams
 import { downloadLocation, SimRclone, uploadLocation, type SimS3Options } from './rclone-s3.js';
 import { schedule } from './scheduling.js';
 import type { Store } from './store.js';
-import { clone, isoNow, type Rng } from './util.js';
+import { clone, isoNow, Rng } from './util.js';
 
 export interface ControllerOptions {
   nodes?: NodeSpec[];
@@ -91,6 +92,17 @@ interface JobState {
   deletedPods: number;
 }
 
+/** One DCGM_FI_DEV_GPU_UTIL sample as dcgm-exporter would export it (gpuMetrics()). */
+export interface GpuMetricSample {
+  gpu: number;
+  uuid: string;
+  node: string;
+  namespace: string;
+  pod: string;
+  container: string;
+  util: number;
+}
+
 const INIT_GIT_SECONDS = 8;
 const INIT_RCLONE_SECONDS = 25;
 const FIRST_PULL_SECONDS = 90;
@@ -115,6 +127,10 @@ export class Controller extends EventEmitter {
   private ipCounter = 10;
   /** S3 mode (opts.s3): the rclone transfers against a real endpoint. */
   readonly rclone: SimRclone | undefined;
+  /** GPU index on its node per running pod (namespace/name), for gpuMetrics(). */
+  private readonly gpuSlots = new Map<string, { node: string; gpu: number }>();
+  /** gpuMetrics()'s own random source, so that scrapes do not shift the seeded pod names and samples. */
+  private readonly metricsRng = new Rng(0x9e3779b9);
 
   constructor(
     private readonly store: Store,
@@ -340,12 +356,40 @@ export class Controller extends EventEmitter {
   }
 
   /** Simulated nvidia-smi numbers: utilisation, memory used, memory total (MiB). */
-  gpuStats(rt: PodRuntime): [number, number, number] {
+  gpuStats(rt: PodRuntime, rng: Rng = this.rng): [number, number, number] {
     const spec = rt.node ? this.nodeSpecs.get(rt.node) : undefined;
     const total = spec?.gpuMemoryMiB ?? 24576;
     const busy = rt.stage === 'main' && rt.run instanceof WindowRun && rt.run.running && rt.run.currentStep > 0;
     if (!busy) return [0, 1, total];
-    return [93 + Math.floor(this.rng.next() * 7), 1490 + Math.floor(this.rng.next() * 120), total];
+    return [93 + Math.floor(rng.next() * 7), 1490 + Math.floor(rng.next() * 120), total];
+  }
+
+  /**
+   * What dcgm-exporter (Kubernetes mode) exports as DCGM_FI_DEV_GPU_UTIL: one sample per pod whose main container
+   * runs, with gpuStats()' utilisation (the simulated nvidia-smi's numbers: 93–99 % in production, 0 before). Each
+   * pod holds one GPU of its node; the index stays while the pod runs, and the UUID is derived from node and index.
+   */
+  gpuMetrics(): GpuMetricSample[] {
+    const out: GpuMetricSample[] = [];
+    const running = new Set<string>();
+    for (const [key, rt] of this.pods) if (rt.stage === 'main' && rt.node) running.add(key);
+    for (const key of [...this.gpuSlots.keys()]) if (!running.has(key)) this.gpuSlots.delete(key);
+    for (const key of running) {
+      const rt = this.pods.get(key);
+      if (!rt?.node) continue;
+      let slot = this.gpuSlots.get(key);
+      if (!slot) {
+        const taken = new Set([...this.gpuSlots.values()].filter((s) => s.node === rt.node).map((s) => s.gpu));
+        let gpu = 0;
+        while (taken.has(gpu)) gpu += 1;
+        slot = { node: rt.node, gpu };
+        this.gpuSlots.set(key, slot);
+      }
+      const h = createHash('sha1').update(`${slot.node}/${slot.gpu}`).digest('hex');
+      const uuid = `GPU-${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+      out.push({ gpu: slot.gpu, uuid, node: slot.node, namespace: rt.ns, pod: rt.name, container: rt.main.name, util: this.gpuStats(rt, this.metricsRng)[0] });
+    }
+    return out;
   }
 
   // ---- internals ------------------------------------------------------------------------------------------------

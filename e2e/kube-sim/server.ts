@@ -78,6 +78,23 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
   }
 }
 
+/** A label value in the Prometheus text exposition format: backslash, double quote and newline escaped. */
+function promLabel(v: string): string {
+  return v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+}
+
+/** GET /metrics: dcgm-exporter's DCGM_FI_DEV_GPU_UTIL for the running pods (text exposition format 0.0.4). */
+function sendMetrics(res: ServerResponse, controller: Controller): void {
+  const lines = ['# HELP DCGM_FI_DEV_GPU_UTIL GPU utilization (in %).', '# TYPE DCGM_FI_DEV_GPU_UTIL gauge'];
+  for (const s of controller.gpuMetrics()) {
+    const labels = { gpu: String(s.gpu), UUID: s.uuid, device: `nvidia${s.gpu}`, Hostname: s.node, container: s.container, namespace: s.namespace, pod: s.pod };
+    lines.push(`DCGM_FI_DEV_GPU_UTIL{${Object.entries(labels).map(([k, v]) => `${k}="${promLabel(v)}"`).join(',')}} ${s.util}`);
+  }
+  const text = `${lines.join('\n')}\n`;
+  res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
 function sendJson(res: ServerResponse, code: number, body: unknown): void {
   const text = JSON.stringify(body);
   res.writeHead(code, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-cache, private' });
@@ -178,6 +195,8 @@ export async function startKubeSim(opts: KubeSimOptions = {}): Promise<KubeSim> 
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const method = req.method ?? 'GET';
     if (opts.logRequests) requests.push(`${method} ${url.pathname}${url.search}`);
+    // Like an exporter's endpoint (dcgm-exporter :9400/metrics): no authentication.
+    if (method === 'GET' && url.pathname === '/metrics') return sendMetrics(res, controller);
     if (!authorised(req)) throw new ApiError(401, 'Unauthorized', 'Unauthorized');
     const p = url.pathname.replace(/\/+$/, '') || '/';
     const q = url.searchParams;

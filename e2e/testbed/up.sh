@@ -306,11 +306,13 @@ do_docker() {
   step "swarm active"
 }
 
-# --- kubectl -------------------------------------------------------------------------------------------------
+# --- kubectl and prometheus (for the Kubernetes simulator's tests) ---------------------------------------------
 # Debian's kubectl (kubernetes-client 1.20) is the reference client the Kubernetes simulator is checked against
 # (e2e/kube-sim/kubectl-fidelity.test.ts). It is unpacked into the state folder, not installed: /usr/bin/kubectl
 # may belong to another package, and the system is left as it was.
 do_kubectl() {
+  # Prometheus (Debian's, run as a plain process by e2e/support/prometheus.ts) scrapes the simulator's GPU metrics.
+  ensure_pkgs prometheus
   local D=$STATE/debian-kubectl
   if [ ! -x "$D/usr/bin/kubectl" ]; then
     mkdir -p "$D/deb"

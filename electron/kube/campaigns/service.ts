@@ -21,6 +21,7 @@ import { computeProgress, parseRunLog, parseStateData } from '../umbrella/progre
 import { markApplyFailed, provenanceExists, writeProvenance, writeRestartProvenance } from '../umbrella/provenance.js';
 import type { UmbrellaBackend, WindowActionResult } from './backend.js';
 import { NamespaceWatch } from './namespace-watch.js';
+import { gpuUtilByPod } from './prometheus.js';
 import { crashedMessage, crashInLog, derivePhase } from './phase.js';
 import { campaignWarnings, planCampaign, planWindow, range, resultsDirFor, type PlannedWindow } from './plan.js';
 import { ProgressReader } from './progress-reader.js';
@@ -364,11 +365,15 @@ export class UmbrellaService implements UmbrellaBackend {
       params = { nSteps: run.nSteps ?? params?.nSteps ?? null, timestepFs: run.timestepFs ?? params?.timestepFs ?? null };
       this.runParams.set(campaignId, params);
     }
-    // One exec per read: the last row of production.out and the GPU's utilization together (no second request).
-    const script = `tail -n 1 ${quote(file)} || echo ${NO_FILE}; echo ${GPU_MARK}; nvidia-smi --query-gpu=utilization.gpu --format=csv,noheader,nounits || true`;
+    // One exec per read: the last row of production.out and, unless the cluster's Prometheus has DCGM's numbers,
+    // the GPU's utilization from nvidia-smi in the same exec (no second request).
+    const fromPrometheus = await this.prometheusGpu(c.targetId, k.namespace);
+    const script = fromPrometheus
+      ? `tail -n 1 ${quote(file)} || echo ${NO_FILE}`
+      : `tail -n 1 ${quote(file)} || echo ${NO_FILE}; echo ${GPU_MARK}; nvidia-smi --query-gpu=utilization.gpu --format=csv,noheader,nounits || true`;
     const r = await execCapture(k.kc, k.namespace, row.pod, 'main', ['sh', '-c', script]);
     const [progressPart = '', gpuPart = ''] = r.stdout.split(GPU_MARK);
-    const gpuUtil = parseGpuUtil(gpuPart);
+    const gpuUtil = fromPrometheus ? (fromPrometheus.get(row.pod) ?? null) : parseGpuUtil(gpuPart);
     if (progressPart.includes(NO_FILE)) {
       // No production rows yet: still equilibrating. The GPU sample still counts.
       this.repo.addSample({ campaignId, replica, window, percent: null, nsPerDay: null, gpuUtil });
@@ -389,6 +394,32 @@ export class UmbrellaService implements UmbrellaBackend {
     });
     if (changed) this.queueEmit(changed);
     this.refresh(row.jobName); // production vs equilibration, done vs "complete but short"
+  }
+
+  private readonly promCache = new Map<string, { at: number; util: Map<string, number> | null }>();
+
+  /**
+   * GPU utilization of every SimDeck pod in the namespace from the cluster's Prometheus (dcgm-exporter's
+   * DCGM_FI_DEV_GPU_UTIL), when the target names one (settings.prometheusUrl): ONE query per read interval for all
+   * windows. Null: no Prometheus configured, or it failed (then nvidia-smi is used; the failure is logged once).
+   */
+  private async prometheusGpu(targetId: string, namespace: string): Promise<Map<string, number> | null> {
+    const url = this.s.targets.get(targetId).settings.prometheusUrl;
+    if (typeof url !== 'string' || !url.trim()) return null;
+    const key = `${targetId}/${namespace}`;
+    const cached = this.promCache.get(key);
+    const every = this.o.readIntervalMs ?? 60_000;
+    if (cached && Date.now() - cached.at < every) return cached.util;
+    this.promCache.set(key, { at: Date.now(), util: cached?.util ?? null }); // one query in flight per interval
+    try {
+      const util = await gpuUtilByPod(url.trim(), namespace, 'pb-.*');
+      this.promCache.set(key, { at: Date.now(), util });
+      return util;
+    } catch (err) {
+      this.s.log.warn('umbrella: Prometheus query failed; sampling nvidia-smi instead', { url, error: String(err) });
+      this.promCache.set(key, { at: Date.now(), util: null });
+      return null;
+    }
   }
 
   /** n_steps from the start of a (finished) pod's log, when SimDeck never learned it while the window ran. */
