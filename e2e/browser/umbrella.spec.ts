@@ -90,6 +90,67 @@ test('Add from kubeconfig lists the contexts and adds one as a Kubernetes target
   expect(targets.find((t) => t.name === 'nautilus')?.settings).toEqual({ context: 'nautilus', namespace: 'openforcefield', kubeconfigPath: kubeconfig });
 });
 
+// The results bucket of a Kubernetes target, without a cluster: the Secret option needs consent before Import; a
+// missing rclone.conf is reported at the path, an unknown remote at its name, the unreachable cluster on the form;
+// a good rclone.conf imports the remote (kept in the vault; the row shows its name).
+test('Results bucket: consent for the Secret, errors in the dialog, import from rclone.conf', async ({ page, playwright }) => {
+  await start(playwright);
+  const kubeconfig = writeKubeconfig(workspace);
+  await call('targets.create', { name: 'Nautilus', kind: 'kubernetes', settings: { kubeconfigPath: kubeconfig, context: 'nautilus', namespace: 'openforcefield' } });
+  await page.goto(served!.url);
+  await expect(page.locator('html')).toHaveAttribute('data-app-state', 'ready');
+  await page.getByTestId('nav-targets').click();
+  const row = page.locator('[data-testid="target-row"][data-target-name="Nautilus"]');
+  await expect(row.getByTestId('bucket-status')).toHaveText('not set up');
+  await row.getByTestId('bucket-setup').click();
+
+  const dlg = page.getByTestId('bucket-dialog');
+  await expect(dlg.getByTestId('bucket-remote')).toHaveValue('nrp');
+  await expect(dlg.getByTestId('bucket-source-file')).toBeChecked();
+
+  // The namespace Secret: nothing is read before the box is ticked.
+  await dlg.getByTestId('bucket-source-secret').check();
+  await expect(dlg.getByTestId('bucket-secret-name')).toHaveValue('jm-rclone-config');
+  await expect(dlg.getByTestId('bucket-consent')).not.toBeChecked();
+  await expect(dlg.getByTestId('bucket-import')).toBeDisabled();
+  await dlg.getByTestId('bucket-consent').check();
+  await expect(dlg.getByTestId('bucket-import')).toBeEnabled();
+  // No cluster behind the kubeconfig: the error stays in the dialog.
+  await dlg.getByTestId('bucket-import').click();
+  await expect(dlg.getByTestId('form-error')).toBeVisible({ timeout: 30_000 });
+  await expect(dlg).toBeVisible();
+  await dlg.getByTestId('bucket-consent').uncheck();
+  await expect(dlg.getByTestId('bucket-import')).toBeDisabled();
+
+  // rclone.conf: a missing file is blamed on the path.
+  await dlg.getByTestId('bucket-source-file').check();
+  await dlg.getByTestId('bucket-path').fill(path.join(workspace, 'no-such-rclone.conf'));
+  await dlg.getByTestId('bucket-import').click();
+  await expect(dlg.getByTestId('bucket-path')).toHaveAttribute('aria-invalid', 'true');
+  await expect(dlg.getByTestId('bucket-path')).toHaveAccessibleDescription(/No rclone.conf at/);
+
+  // A file without the remote: the name is blamed, and the remotes it has are listed.
+  const conf = path.join(workspace, 'rclone.conf');
+  fs.writeFileSync(
+    conf,
+    '[nrp]\ntype = s3\nprovider = Ceph\naccess_key_id = AKIATEST\nsecret_access_key = not-a-real-secret\nendpoint = https://s3-west.nrp-nautilus.io\n\n[nrp-internal]\ntype = s3\nprovider = Ceph\naccess_key_id = AKIATEST\nsecret_access_key = not-a-real-secret\nendpoint = http://rook-ceph-rgw-nautiluss3.rook\n',
+  );
+  await dlg.getByTestId('bucket-path').fill(conf);
+  await dlg.getByTestId('bucket-remote').fill('nrp-west');
+  await dlg.getByTestId('bucket-import').click();
+  await expect(dlg.getByTestId('bucket-remote')).toHaveAttribute('aria-invalid', 'true');
+  await expect(dlg.getByTestId('bucket-remote')).toHaveAccessibleDescription(/no remote named nrp-west.*nrp, nrp-internal/);
+
+  await dlg.getByTestId('bucket-remote').fill('nrp');
+  await dlg.getByTestId('bucket-import').click();
+  await expect(dlg).toHaveCount(0);
+  await expect(row.getByTestId('bucket-status')).toHaveText('nrp');
+  await expect(row.getByTestId('bucket-status')).toHaveAttribute('data-set', 'true');
+  const targets = await call<Array<{ name: string; settings: Record<string, unknown> }>>('targets.list');
+  expect(targets.find((t) => t.name === 'Nautilus')?.settings.bucketRemote).toBe('nrp');
+  expect(JSON.stringify(targets)).not.toContain('not-a-real-secret');
+});
+
 test('the campaign wizard starts from the seed and shows the contract’s messages per field', async ({ page, playwright }) => {
   await start(playwright);
   const kubeconfig = writeKubeconfig(workspace);
@@ -171,6 +232,9 @@ test('the campaign wizard starts from the seed and shows the contract’s messag
   await expect(wiz.getByTestId('cw-manifest-yaml')).toHaveCount(1);
   await expect(wiz.getByTestId('cw-manifest-yaml')).toContainText('kind: Job');
   await expect(wiz.getByTestId('cw-warning').first()).toBeVisible();
+  // No results bucket is set up for this cluster: the inputs are not checked, and the wizard says so.
+  await expect(wiz.getByTestId('cw-inputs')).toHaveAttribute('data-state', 'unchecked');
+  await expect(wiz.getByTestId('cw-inputs')).toContainText('not checked: no results bucket set up for this cluster');
   const second = wiz.getByTestId('cw-manifest-row').nth(1);
   const jobName = (await second.getAttribute('data-job-name'))!;
   await second.click();
@@ -219,12 +283,13 @@ test('a campaign page: 1,000-window grid, legend, selection, actions and window 
     },
   };
   const acted: unknown[] = [];
+  const downloads: unknown[] = [];
   const answers: Record<string, (params: Record<string, unknown>) => unknown> = {
     'umbrella.list': () => [campaign],
     'umbrella.get': () => ({ campaign, windows: statuses }),
     'umbrella.history': () => [
-      { replica: 1, window: 0, at: '2025-01-01T00:00:00Z', percent: 10, nsPerDay: 300, gpuUtil: null },
-      { replica: 1, window: 0, at: '2025-01-01T01:00:00Z', percent: 20, nsPerDay: 310, gpuUtil: null },
+      { replica: 1, window: 0, at: '2025-01-01T00:00:00Z', percent: 10, nsPerDay: 300, gpuUtil: 85 },
+      { replica: 1, window: 0, at: '2025-01-01T01:00:00Z', percent: 20, nsPerDay: 310, gpuUtil: 31 },
     ],
     'umbrella.histogram': (p) => ({
       replica: p.replica, binWidth: 0.002,
@@ -232,6 +297,11 @@ test('a campaign page: 1,000-window grid, legend, selection, actions and window 
       neighbours: [{ a: 0, b: 1, overlap: 0.3, gap: false }, { a: 1, b: 2, overlap: 0.01, gap: true }],
       missing: [],
     }),
+    'umbrella.downloadResults': (p) => {
+      downloads.push(p);
+      return { campaignId: 'c1', state: 'running', filesDone: 3, filesTotal: 12, bytesDone: 1024, bytesTotal: 4096, message: 'Downloading proteinbenchmark-jm-bucket/results/gb3-null-0.0.3-pair-opc3/replica-2 to /tmp/results…' };
+    },
+    'umbrella.cancelDownload': () => ({ campaignId: 'c1', state: 'cancelled', filesDone: 3, filesTotal: 12, bytesDone: 1024, bytesTotal: 4096, message: 'Stopped; the partial files stay and the next download continues them.' }),
     'umbrella.act': (p) => {
       acted.push(p);
       return (p.windows as Array<{ replica: number; window: number }>).map((w) => ({ ...w, ok: true, command: `kubectl delete job pb-jm-gb3-${w.replica}-${w.window} -n openforcefield`, message: 'deleted' }));
@@ -288,4 +358,20 @@ test('a campaign page: 1,000-window grid, legend, selection, actions and window 
   await expect(page.getByTestId('overlap-cell')).toHaveCount(2);
   await expect(page.getByTestId('overlap-cell').nth(1)).toHaveAttribute('data-gap', 'true');
   await expect(page.getByTestId('chart-progress')).toHaveAttribute('data-points', '2');
+  await expect(page.getByTestId('chart-gpu')).toHaveAttribute('data-points', '2');
+  await expect(page.getByTestId('chart-gpu')).toContainText('NRP minimum');
+
+  // Download the results of replica 2: progress while running, Cancel, the final message.
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('window-act-dialog')).toHaveCount(0);
+  await page.getByTestId('results-download-replica').selectOption('2');
+  await page.getByTestId('results-download').click();
+  await expect(page.getByTestId('results-progress')).toHaveAttribute('data-files-done', '3');
+  await expect(page.getByTestId('results-download')).toBeDisabled();
+  expect(downloads).toEqual([{ campaignId: 'c1', replica: 2 }]);
+  await page.getByTestId('results-cancel').click();
+  await expect(page.getByTestId('results-message')).toHaveAttribute('data-state', 'cancelled');
+  await expect(page.getByTestId('results-message')).toContainText('partial files stay');
+  await expect(page.getByTestId('results-progress')).toHaveCount(0);
+  await expect(page.getByTestId('results-download')).toBeEnabled();
 });

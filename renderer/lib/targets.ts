@@ -48,6 +48,7 @@ export const TARGET_FIELDS: Record<TargetKind, readonly SettingField[]> = {
     { key: 'kubeconfigPath', label: 'Kubeconfig path', type: 'text', placeholder: '~/.kube/config' },
     { key: 'context', label: 'Context', type: 'text', placeholder: 'my-cluster' },
     { key: 'namespace', label: 'Namespace', type: 'text', placeholder: 'default' },
+    { key: 'prometheusUrl', label: 'Prometheus URL (GPU use per pod, optional)', type: 'text', placeholder: 'https://prometheus.nrp-nautilus.io' },
   ],
   fah: [
     { key: 'wsUrl', label: 'Work server URL', type: 'text', placeholder: 'https://ws.example.org', required: true },

@@ -15,6 +15,11 @@ import {
   selectLine,
   selectedRefs,
   seriesFromSamples,
+  buildBucketImport,
+  defaultBucketForm,
+  downloadFraction,
+  inputsSummary,
+  splitBucketErrors,
   splitWizardErrors,
   NO_GRID_SELECTION,
 } from './umbrella.js';
@@ -150,5 +155,48 @@ describe('chart series', () => {
     const t = seriesFromSamples(many, 'percent', { by: 'replica', windowsPerReplica: 1, maxPoints: 100 });
     expect(t.points).toHaveLength(100);
     expect(t.points.at(-1)!['replica 1']).toBe(99.9);
+  });
+});
+
+describe('results bucket, inputs and downloads', () => {
+  it('builds bucketImport params from the dialog; the Secret needs consent', () => {
+    const f = defaultBucketForm();
+    expect(f.remote).toBe('nrp');
+    expect(buildBucketImport('t1', f).params).toEqual({ targetId: 't1', remote: 'nrp', from: {}, confirm: true });
+    expect(buildBucketImport('t1', { ...f, path: ' ~/rc.conf ' }).params?.from).toEqual({ path: '~/rc.conf' });
+    const secret = { ...f, source: 'secret' as const };
+    const refused = buildBucketImport('t1', secret);
+    expect(refused.params).toBeNull();
+    expect(refused.errors.form).toMatch(/Tick/);
+    expect(buildBucketImport('t1', { ...secret, consent: true }).params?.from).toEqual({ secret: { name: 'jm-rclone-config', key: 'rclone.conf' } });
+    expect(buildBucketImport('t1', { ...f, remote: ' ' }).errors.fields.remote).toBeTruthy();
+  });
+  it('puts bucketImport errors next to their field', () => {
+    expect(splitBucketErrors({ code: 'NOT_FOUND', message: 'No rclone.conf at /x.', details: { field: 'path' } }, 'file').fields.path).toBe('No rclone.conf at /x.');
+    expect(splitBucketErrors({ code: 'INVALID_INPUT', message: 'rclone remote "x" has no endpoint', details: { remote: 'x' } }, 'file').fields.remote).toMatch(/no endpoint/);
+    expect(splitBucketErrors({ code: 'INVALID_INPUT', message: 'umbrella.bucketImport: remote: the rclone remote name, e.g. nrp' }, 'file').fields.remote).toBe('the rclone remote name, e.g. nrp');
+    expect(splitBucketErrors({ code: 'UNAVAILABLE', message: 'cluster unreachable' }, 'secret').form).toBe('cluster unreachable');
+  });
+  it('summarises the inputs check', () => {
+    expect(inputsSummary({ checked: false, missing: [] }).state).toBe('unchecked');
+    expect(inputsSummary({ checked: true, missing: [] }).text).toMatch(/all present/);
+    expect(inputsSummary({ checked: true, missing: [{ replica: 1, window: 0, paths: ['a'] }, { replica: 1, window: 1, paths: ['b'] }] }).text).toBe('2 windows miss inputs');
+  });
+  it('measures download progress by bytes, then files', () => {
+    expect(downloadFraction({ filesDone: 0, filesTotal: 0, bytesDone: 0, bytesTotal: 0 })).toBeNull();
+    expect(downloadFraction({ filesDone: 1, filesTotal: 4, bytesDone: 0, bytesTotal: 0 })).toBe(0.25);
+    expect(downloadFraction({ filesDone: 1, filesTotal: 4, bytesDone: 50, bytesTotal: 100 })).toBe(0.5);
+  });
+  it('averages GPU utilization like speed', () => {
+    const g = seriesFromSamples(
+      [
+        { replica: 1, window: 0, at: '2025-01-01T00:00:00Z', percent: 1, nsPerDay: 1, gpuUtil: 90 },
+        { replica: 1, window: 1, at: '2025-01-01T00:00:00Z', percent: 1, nsPerDay: 1, gpuUtil: 30 },
+        { replica: 2, window: 0, at: '2025-01-01T00:00:00Z', percent: 1, nsPerDay: 1, gpuUtil: null },
+      ],
+      'gpuUtil',
+      { by: 'replica', windowsPerReplica: 2 },
+    );
+    expect(g.points[0]).toMatchObject({ 'replica 1': 60, 'replica 2': null });
   });
 });

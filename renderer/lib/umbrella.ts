@@ -475,7 +475,7 @@ export interface SeriesPoint {
  */
 export function seriesFromSamples(
   samples: readonly ProgressSample[],
-  metric: 'percent' | 'nsPerDay',
+  metric: 'percent' | 'nsPerDay' | 'gpuUtil',
   opts: { by: 'replica' | 'window'; replica?: number; windowsPerReplica: number; maxPoints?: number },
 ): { points: SeriesPoint[]; series: string[] } {
   const sorted = [...samples].filter((s) => opts.by === 'replica' || s.replica === opts.replica).sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
@@ -513,7 +513,7 @@ export function seriesFromSamples(
       const name = nameOf(s);
       seriesSet.add(name);
       const k = opts.by === 'replica' ? `${name}|${s.window}` : name;
-      last.set(k, metric === 'percent' ? s.percent : s.nsPerDay);
+      last.set(k, metric === 'percent' ? s.percent : metric === 'nsPerDay' ? s.nsPerDay : s.gpuUtil);
       i++;
     }
     snapshot(t);
@@ -534,4 +534,91 @@ export function seriesFromSamples(
 export function seriesColour(i: number, n: number): string {
   const hue = Math.round((i * 360) / Math.max(1, n)) % 360;
   return `hsl(${hue} 65% 48%)`;
+}
+
+// ---- results bucket, inputs check, results download ----------------------------------------------------------
+
+/** NRP flags pods that use less than this share of their GPUs. */
+export const NRP_GPU_MINIMUM = 40;
+
+export const DEFAULT_BUCKET_REMOTE = 'nrp';
+export const DEFAULT_RCLONE_CONF = '~/.config/rclone/rclone.conf';
+export const DEFAULT_RCLONE_SECRET = 'jm-rclone-config';
+export const DEFAULT_RCLONE_SECRET_KEY = 'rclone.conf';
+
+export interface BucketForm {
+  remote: string;
+  source: 'file' | 'secret';
+  path: string;
+  secretName: string;
+  secretKey: string;
+  consent: boolean;
+}
+
+export type BucketField = 'remote' | 'path' | 'secretName' | 'secretKey';
+export interface BucketErrors {
+  fields: Partial<Record<BucketField, string>>;
+  form: string | null;
+}
+
+export function defaultBucketForm(remote?: string | null): BucketForm {
+  return { remote: remote || DEFAULT_BUCKET_REMOTE, source: 'file', path: '', secretName: DEFAULT_RCLONE_SECRET, secretKey: DEFAULT_RCLONE_SECRET_KEY, consent: false };
+}
+
+export type BucketImportParams = {
+  targetId: string;
+  remote: string;
+  from: { path?: string } | { secret: { name: string; key?: string } };
+  confirm: true;
+};
+
+/** Form → umbrella.bucketImport params; the Secret needs the researcher's consent first. */
+export function buildBucketImport(targetId: string, f: BucketForm): { params: BucketImportParams | null; errors: BucketErrors } {
+  const errors: BucketErrors = { fields: {}, form: null };
+  const remote = f.remote.trim();
+  if (!remote) errors.fields.remote = 'the rclone remote name, e.g. nrp';
+  let from: BucketImportParams['from'];
+  if (f.source === 'secret') {
+    const name = f.secretName.trim();
+    const key = f.secretKey.trim();
+    if (!name) errors.fields.secretName = 'the name of the Secret that holds rclone.conf';
+    if (!f.consent) errors.form = 'Tick the box to let SimDeck read the Secret.';
+    from = { secret: { name, key: key || DEFAULT_RCLONE_SECRET_KEY } };
+  } else {
+    const path = f.path.trim();
+    from = path ? { path } : {};
+  }
+  if (Object.keys(errors.fields).length || errors.form) return { params: null, errors };
+  return { params: { targetId, remote, from, confirm: true }, errors };
+}
+
+/** A bucketImport error → the dialog's fields ("No rclone.conf at …" belongs to the path, an unknown remote to its name). */
+export function splitBucketErrors(err: Pick<ApiError, 'code' | 'message' | 'details'>, source: 'file' | 'secret'): BucketErrors {
+  const out: BucketErrors = { fields: {}, form: null };
+  const message = err.message.replace(/^[a-z]+\.[A-Za-z]+:\s+/, '');
+  const d = err.details ?? {};
+  if (d.field === 'path') out.fields.path = message;
+  else if (d.field === 'remote' || 'remote' in d) out.fields.remote = message;
+  else if (err.code === 'INVALID_INPUT' && /^remote:\s/.test(message)) out.fields.remote = message.replace(/^remote:\s+/, '');
+  else if (err.code === 'INVALID_INPUT' && /^from\.path:\s/.test(message)) out.fields.path = message.replace(/^from\.path:\s+/, '');
+  else if (err.code === 'INVALID_INPUT' && /^from\.secret\.name:\s/.test(message)) out.fields.secretName = message.replace(/^from\.secret\.name:\s+/, '');
+  else out.form = source === 'secret' && err.code === 'NOT_FOUND' ? `${message} (check the Secret's name and key)` : message;
+  return out;
+}
+
+export type InputsCheck = { checked: boolean; missing: { replica: number; window: number; paths: string[] }[] };
+
+/** One line about the inputs check of the preview step. */
+export function inputsSummary(r: InputsCheck): { state: 'ok' | 'missing' | 'unchecked'; text: string } {
+  if (!r.checked) return { state: 'unchecked', text: 'Inputs in the bucket: not checked: no results bucket set up for this cluster' };
+  if (!r.missing.length) return { state: 'ok', text: 'Inputs in the bucket: all present' };
+  const n = r.missing.length;
+  return { state: 'missing', text: `${n} window${n === 1 ? '' : 's'} miss${n === 1 ? 'es' : ''} inputs` };
+}
+
+/** 0…1 of a results download (bytes, else files), or null while the totals are not known yet. */
+export function downloadFraction(d: { filesDone: number; filesTotal: number; bytesDone: number; bytesTotal: number }): number | null {
+  if (d.bytesTotal > 0) return Math.min(1, d.bytesDone / d.bytesTotal);
+  if (d.filesTotal > 0) return Math.min(1, d.filesDone / d.filesTotal);
+  return null;
 }

@@ -94,6 +94,8 @@ function startLiveUpdates(): void {
     client.on('tunnels.removed', (p) => useTunnels.getState().onRemoved(p.id)),
     // Umbrella campaigns: only the windows that changed, merged by replica:window.
     client.on('umbrella.changed', (p) => useUmbrella.getState().onChanged(p)),
+    // Results downloads of campaigns report progress and their end.
+    client.on('umbrella.download', (d) => useUmbrella.getState().onDownload(d)),
     // Jobs follow the project switcher.
     useApp.subscribe((s, prev) => {
       if (s.projectId !== prev.projectId) void useJobs.getState().refresh();

@@ -3,7 +3,7 @@
 // its own key re-renders only when its window does.
 import { create } from 'zustand';
 import { toApiError } from '../../shared/client.js';
-import type { Campaign, WindowStatus } from '../../shared/kube.js';
+import type { Campaign, ResultsDownload, WindowStatus } from '../../shared/kube.js';
 import { api } from '../api/index.js';
 import { coalesce } from '../lib/coalesce.js';
 import { NO_GRID_SELECTION, cellKey, type GridSelection } from '../lib/umbrella.js';
@@ -21,11 +21,16 @@ interface UmbrellaStore {
   detailError: string | null;
   detailLoading: boolean;
   selection: GridSelection;
+  /** The latest results download of each campaign, from umbrella.downloadResults and umbrella.download events. */
+  downloads: Record<string, ResultsDownload>;
   refresh(): Promise<void>;
   open(id: string | null): void;
   loadDetail(): Promise<void>;
   onChanged(p: { campaignId: string; windows: WindowStatus[]; campaign?: Campaign }): void;
   setSelection(next: GridSelection | ((s: GridSelection) => GridSelection)): void;
+  onDownload(d: ResultsDownload): void;
+  startDownload(campaignId: string, replica?: number): Promise<void>;
+  cancelDownload(campaignId: string): Promise<void>;
 }
 
 export const useUmbrella = create<UmbrellaStore>()((set, get) => {
@@ -44,6 +49,7 @@ export const useUmbrella = create<UmbrellaStore>()((set, get) => {
     detailError: null,
     detailLoading: false,
     selection: NO_GRID_SELECTION,
+    downloads: {},
     refresh: () =>
       loadList().catch((err: unknown) => {
         set({ loaded: true, listError: toApiError(err).message });
@@ -89,6 +95,21 @@ export const useUmbrella = create<UmbrellaStore>()((set, get) => {
         patch.cells = cells;
       }
       if (Object.keys(patch).length) set(patch);
+    },
+    onDownload(d) {
+      set((s) => ({ downloads: { ...s.downloads, [d.campaignId]: d } }));
+    },
+    async startDownload(campaignId, replica) {
+      // The reply is a snapshot from when the download started; events may overtake it on the WebSocket, so it
+      // is only kept when no event came in meanwhile.
+      const before = get().downloads[campaignId];
+      const d = await api().umbrella.downloadResults(replica ? { campaignId, replica } : { campaignId });
+      if (get().downloads[campaignId] === before) get().onDownload(d);
+    },
+    async cancelDownload(campaignId) {
+      const before = get().downloads[campaignId];
+      const d = await api().umbrella.cancelDownload({ campaignId });
+      if (get().downloads[campaignId] === before) get().onDownload(d);
     },
     setSelection(next) {
       set((s) => ({ selection: typeof next === 'function' ? next(s.selection) : next }));

@@ -16,6 +16,7 @@ import { TARGET_FIELDS, TARGET_KINDS, buildSettings, kindLabel, summarizeSetting
 import { HostKeyDeclined, withHostKeyTrust } from '../store/hostKeyTrust.js';
 import { useTargets } from '../store/targets.js';
 import { formErrorToasts, toast, toastError } from '../store/toasts.js';
+import { BucketCell, BucketDialog } from './targets/BucketSetup.js';
 import { ClusterWizard } from './targets/ClusterWizard.js';
 import { HostKeysPanel } from './targets/HostKeysPanel.js';
 import { KubeImport } from './targets/KubeImport.js';
@@ -38,6 +39,8 @@ export function TargetsView() {
   // The SLURM wizard: 'new', or the id of a cluster to edit.
   const [wizard, setWizard] = useState<string | null>(null);
   const [kubeImport, setKubeImport] = useState(false);
+  // The results bucket dialog of a Kubernetes target, by id (follows the live target).
+  const [bucketId, setBucketId] = useState<string | null>(null);
   const nameRef = useRef<HTMLInputElement>(null);
 
   const check = async (t: Target) => {
@@ -87,6 +90,17 @@ export function TargetsView() {
         );
       },
     },
+    // Only while there is a Kubernetes target: where umbrella campaigns keep their results.
+    ...(targets.some((t) => t.kind === 'kubernetes')
+      ? [
+          {
+            key: 'bucket',
+            header: 'Results bucket',
+            className: 'nowrap',
+            render: (t: Target) => (t.kind === 'kubernetes' ? <BucketCell target={t} onSetUp={() => setBucketId(t.id)} /> : <span className="muted">—</span>),
+          },
+        ]
+      : []),
     {
       key: 'check',
       header: 'Last check',
@@ -147,6 +161,7 @@ export function TargetsView() {
   const shown = shownCheck ? targets.find((t) => t.id === shownCheck) : undefined;
   const shownState = shownCheck ? checks[shownCheck] : undefined;
   const credentialsTarget = credentialsId ? targets.find((t) => t.id === credentialsId) : undefined;
+  const bucketTarget = bucketId ? targets.find((t) => t.id === bucketId) : undefined;
 
   return (
     <div className="view" data-testid="view-targets">
@@ -246,6 +261,8 @@ export function TargetsView() {
       {wizard ? <ClusterWizard existing={wizard === 'new' ? undefined : targets.find((t) => t.id === wizard)} onClose={() => setWizard(null)} /> : null}
 
       {kubeImport ? <KubeImport targets={targets} onClose={() => setKubeImport(false)} /> : null}
+
+      {bucketTarget ? <BucketDialog target={bucketTarget} onClose={() => setBucketId(null)} /> : null}
 
       {credentialsTarget ? <CredentialsDialog target={credentialsTarget} onClose={() => setCredentialsId(null)} /> : null}
 

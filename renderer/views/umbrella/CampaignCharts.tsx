@@ -1,4 +1,5 @@
-// Charts of a campaign (recharts, loaded only when a campaign page opens): progress and speed over time from
+// Charts of a campaign (recharts, loaded only when a campaign page opens): progress, speed and GPU utilization
+// (with NRP's 40 % minimum marked) over time from
 // umbrella.history (replica averages, or one line per window of a replica), refreshed every 30 s; the umbrella
 // histogram of a replica (one line per window over Q, centres marked) with the neighbour-overlap strip below.
 // Props are primitives, so grid events (which change the store, not these props) never re-render the charts.
@@ -7,7 +8,7 @@ import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContai
 import { toApiError } from '../../../shared/client.js';
 import type { HistogramView, ProgressSample } from '../../../shared/kube.js';
 import { api } from '../../api/index.js';
-import { formatCentre, pad2, seriesColour, seriesFromSamples } from '../../lib/umbrella.js';
+import { NRP_GPU_MINIMUM, formatCentre, pad2, seriesColour, seriesFromSamples } from '../../lib/umbrella.js';
 
 const HISTORY_EVERY_MS = 30_000;
 const Q_DOMAIN: [number, number] = [0.35, 1.0];
@@ -68,10 +69,12 @@ function HistoryCharts({ campaignId, replicas, windowsPerReplica }: { campaignId
 
   const progress = useMemo(() => seriesFromSamples(samples ?? [], 'percent', { by, replica, windowsPerReplica }), [samples, by, replica, windowsPerReplica]);
   const speed = useMemo(() => seriesFromSamples(samples ?? [], 'nsPerDay', { by, replica, windowsPerReplica }), [samples, by, replica, windowsPerReplica]);
+  const gpu = useMemo(() => seriesFromSamples(samples ?? [], 'gpuUtil', { by, replica, windowsPerReplica }), [samples, by, replica, windowsPerReplica]);
+  const gpuSampled = useMemo(() => (samples ?? []).some((s) => s.gpuUtil !== null), [samples]);
 
   const empty = samples !== null && samples.length === 0;
   return (
-    <section className="panel chart-panel" aria-label="Progress and speed over time">
+    <section className="panel chart-panel" aria-label="Progress, speed and GPU utilization over time">
       <div className="panel-head">
         <h2 className="panel-title">Progress over time</h2>
         <label className="inline-field">
@@ -127,6 +130,29 @@ function HistoryCharts({ campaignId, replicas, windowsPerReplica }: { campaignId
               ))}
             </LineChart>
           </ResponsiveContainer>
+        </div>
+        <div className="chart" data-testid="chart-gpu" data-points={gpuSampled ? gpu.points.length : 0}>
+          <h3 className="subsection-title">GPU utilization (%)</h3>
+          <ResponsiveContainer width="100%" height={220}>
+            <LineChart data={gpu.points} margin={{ top: 8, right: 12, bottom: 4, left: 0 }}>
+              <CartesianGrid strokeDasharray="3 3" stroke="var(--border)" />
+              <XAxis dataKey="t" type="number" scale="time" domain={['dataMin', 'dataMax']} tickFormatter={timeTick} stroke="var(--text-muted)" fontSize={11} />
+              <YAxis domain={[0, 100]} stroke="var(--text-muted)" fontSize={11} width={36} />
+              <Tooltip labelFormatter={(t) => new Date(Number(t)).toLocaleString()} />
+              {gpu.series.length <= 12 ? <Legend wrapperStyle={{ fontSize: 11 }} /> : null}
+              {/* NRP flags pods that use less than 40 % of their GPUs. */}
+              <ReferenceLine
+                y={NRP_GPU_MINIMUM}
+                stroke="var(--danger)"
+                strokeDasharray="4 3"
+                label={{ value: `NRP minimum (${NRP_GPU_MINIMUM} %)`, position: 'insideTopRight', fontSize: 11, fill: 'var(--danger)' }}
+              />
+              {gpu.series.map((s, i) => (
+                <Line key={s} dataKey={s} type="monotone" dot={false} isAnimationActive={false} stroke={seriesColour(i, gpu.series.length)} strokeWidth={1.5} connectNulls />
+              ))}
+            </LineChart>
+          </ResponsiveContainer>
+          {samples !== null && samples.length > 0 && !gpuSampled ? <p className="muted">No GPU readings yet (nvidia-smi is read in the pod on every third progress read).</p> : null}
         </div>
       </div>
     </section>

@@ -15,11 +15,13 @@ import {
   cudaChoiceLabel,
   defaultForm,
   formatCentres,
+  inputsSummary,
   linspace,
   pad2,
   parseCentres,
   splitWizardErrors,
   type CampaignForm,
+  type InputsCheck,
   type WizardErrors,
 } from '../../lib/umbrella.js';
 import { toast } from '../../store/toasts.js';
@@ -27,6 +29,19 @@ import { toast } from '../../store/toasts.js';
 type Nodes = Result<'kube.nodes'>;
 const NO_ERRORS: WizardErrors = { fields: {}, form: null };
 const PAGE = 25;
+const MISSING_SHOWN = 200;
+
+/** umbrella.inputs next to the preview: its answer, or why it could not be asked. */
+type Inputs = { result: InputsCheck; error: null } | { result: null; error: string };
+
+function checkInputs(spec: CampaignSpec): Promise<Inputs> {
+  return api()
+    .umbrella.inputs(spec)
+    .then(
+      (result): Inputs => ({ result, error: null }),
+      (err: unknown): Inputs => ({ result: null, error: toApiError(err).message }),
+    );
+}
 
 interface Props {
   projects: readonly Project[];
@@ -41,7 +56,7 @@ export function CampaignWizard({ projects, projectId, targets, onClose, onLaunch
   const [f, setF] = useState<CampaignForm>(() => defaultForm(projectId ?? active[0]?.id ?? '', targets[0]?.id ?? ''));
   const [errors, setErrors] = useState<WizardErrors>(NO_ERRORS);
   const [step, setStep] = useState<'form' | 'preview'>('form');
-  const [preview, setPreview] = useState<{ spec: CampaignSpec; result: CampaignPreview } | null>(null);
+  const [preview, setPreview] = useState<{ spec: CampaignSpec; result: CampaignPreview; inputs: Inputs } | null>(null);
   const [busy, setBusy] = useState<'preview' | 'launch' | null>(null);
   const [confirming, setConfirming] = useState(false);
   const [range, setRange] = useState({ first: '1.0', last: '0.4' });
@@ -74,8 +89,9 @@ export function CampaignWizard({ projects, projectId, targets, onClose, onLaunch
     }
     setBusy('preview');
     try {
-      const result = await api().umbrella.preview(built.spec);
-      setPreview({ spec: built.spec, result });
+      // Both at once; a failed inputs check does not stop the preview.
+      const [result, inputs] = await Promise.all([api().umbrella.preview(built.spec), checkInputs(built.spec)]);
+      setPreview({ spec: built.spec, result, inputs });
       setStep('preview');
     } catch (err) {
       setErrors(splitWizardErrors(toApiError(err)));
@@ -94,8 +110,16 @@ export function CampaignWizard({ projects, projectId, targets, onClose, onLaunch
     } catch (err) {
       const split = splitWizardErrors(toApiError(err));
       setConfirming(false);
-      if (Object.keys(split.fields).length) setStep('form');
-      setErrors(split);
+      const fields = Object.keys(split.fields);
+      if (fields.length === 1 && fields[0] === 'required') {
+        // Refused for inputs missing from the bucket: the message stays on the preview, and the check is redone.
+        setErrors({ fields: split.fields, form: [split.form, split.fields.required].filter(Boolean).join('; ') });
+        const spec = preview.spec;
+        void checkInputs(spec).then((inputs) => setPreview((p) => (p && p.spec === spec ? { ...p, inputs } : p)));
+      } else {
+        if (fields.length) setStep('form');
+        setErrors(split);
+      }
     } finally {
       setBusy(null);
     }
@@ -328,6 +352,7 @@ export function CampaignWizard({ projects, projectId, targets, onClose, onLaunch
         </form>
       ) : preview ? (
         <div className="stack">
+          <InputsResult inputs={preview.inputs} bucket={`${preview.spec.bucket}/${preview.spec.prefix}`} />
           <PreviewResult preview={preview.result} />
           {errors.form ? (
             <p className="form-error" role="alert" data-testid="form-error">
@@ -384,6 +409,50 @@ function useNodes(targetId: string): { loading: boolean; error: string | null; d
     };
   }, [targetId]);
   return state.id === targetId ? state : { loading: !!targetId, error: null, data: null };
+}
+
+function InputsResult({ inputs, bucket }: { inputs: Inputs; bucket: string }) {
+  if (inputs.error !== null) {
+    return (
+      <section className="inputs-check" data-testid="cw-inputs" data-state="error" aria-label="Inputs in the bucket">
+        <p className="form-error">Inputs in the bucket: not checked: {inputs.error}</p>
+      </section>
+    );
+  }
+  const r = inputs.result;
+  const summary = inputsSummary(r);
+  const missing = r.missing;
+  return (
+    <section className="inputs-check" data-testid="cw-inputs" data-state={summary.state} data-missing={missing.length} aria-label="Inputs in the bucket">
+      {summary.state === 'missing' ? (
+        <details>
+          <summary>
+            <strong>{summary.text}</strong> in <span className="mono">{bucket}</span>: the core refuses to launch until they are uploaded.
+          </summary>
+          <ul className="inputs-missing-list mono">
+            {missing.slice(0, MISSING_SHOWN).map((m) => (
+              <li key={`${m.replica}:${m.window}`} data-testid="cw-inputs-missing-row" data-replica={m.replica} data-window={m.window}>
+                replica {m.replica} window {pad2(m.window)}: {m.paths.join(', ')}
+              </li>
+            ))}
+            {missing.length > MISSING_SHOWN ? <li className="muted">… {missing.length - MISSING_SHOWN} more</li> : null}
+          </ul>
+        </details>
+      ) : (
+        <p className={summary.state === 'ok' ? undefined : 'muted'}>
+          {summary.text}
+          {summary.state === 'ok' ? (
+            <>
+              {' '}
+              (<span className="mono">{bucket}</span>)
+            </>
+          ) : (
+            ' (Targets → Results bucket).'
+          )}
+        </p>
+      )}
+    </section>
+  );
 }
 
 function PreviewResult({ preview }: { preview: CampaignPreview }) {
