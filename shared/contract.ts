@@ -351,6 +351,20 @@ export const calls = {
     z.object({ checked: z.boolean(), missing: z.array(z.object({ replica: z.number(), window: z.number(), paths: z.array(z.string()) })) }),
     "Which windows' required inputs are missing from the results bucket (checked: false when no bucket is set up).",
   ),
+  'umbrella.uploadInputs': call(
+    CampaignSpec,
+    z.object({ uploaded: z.array(z.string()), upToDate: z.number().int(), missingLocal: z.array(z.string()), bytes: z.number(), from: z.string() }),
+    "Upload the windows' required inputs from the local results folder to the bucket (like rclone copy --update), before launch.",
+  ),
+  'umbrella.bucketList': call(
+    z.object({ campaignId: id, replica: z.number().int().min(1).optional() }).strict(),
+    z.object({
+      prefix: z.string(),
+      objects: z.array(z.object({ key: z.string(), size: z.number(), lastModified: z.string() })),
+      truncated: z.boolean(),
+    }),
+    "The campaign's files in the results bucket (up to 5,000).",
+  ),
   'umbrella.downloadResults': call(
     z.object({ campaignId: id, replica: z.number().int().min(1).optional() }).strict(),
     ResultsDownload,

@@ -68,6 +68,8 @@ export const METHODS = [
   'umbrella.preview',
   'umbrella.bucketImport',
   'umbrella.inputs',
+  'umbrella.uploadInputs',
+  'umbrella.bucketList',
   'umbrella.downloadResults',
   'umbrella.cancelDownload',
   'umbrella.launch',

@@ -98,11 +98,21 @@ describe('the results bucket of a campaign', () => {
     expect(err.message).toMatch(/2 windows would start without their inputs/);
     expect(sim.store.list('jobs', 'openforcefield')).toHaveLength(0);
 
-    // The researcher uploads the setup and steered-MD outputs (the seed's A10 step).
-    for (const key of [`${S}/setup/${S}-umbrella-openmm-system.xml`, `${S}/replica-1/${S}-equilibration-1.xml`, `${S}/replica-1/${S}-window-00.pdb`, `${S}/replica-1/${S}-window-01.pdb`]) {
-      const body = Buffer.from(`input ${key}\n`);
-      await s3.putObject(BUCKET, `results/${key}`, body, body.length);
+    // The setup and steered-MD outputs are in the local results folder (the seed's A10 step); SimDeck uploads them.
+    const results = path.join(home, 'SimDeck', 'GB3 bucket', 'results');
+    const inputs = [`${S}/setup/${S}-umbrella-openmm-system.xml`, `${S}/replica-1/${S}-equilibration-1.xml`, `${S}/replica-1/${S}-window-00.pdb`];
+    for (const rel of inputs) {
+      fs.mkdirSync(path.dirname(path.join(results, rel)), { recursive: true });
+      fs.writeFileSync(path.join(results, rel), `input ${rel}\n`);
     }
+    const up = await ok<{ uploaded: string[]; missingLocal: string[] }>(t.core, 'umbrella.uploadInputs', spec());
+    expect(up.uploaded.sort()).toEqual(inputs.sort());
+    expect(up.missingLocal).toEqual([`${S}/replica-1/${S}-window-01.pdb`]); // says what it could not find
+    const partly = await ok<{ missing: { window: number; paths: string[] }[] }>(t.core, 'umbrella.inputs', spec());
+    expect(partly.missing).toEqual([{ replica: 1, window: 1, paths: [`${S}/replica-1/${S}-window-01.pdb`] }]);
+    fs.writeFileSync(path.join(results, `${S}/replica-1/${S}-window-01.pdb`), 'input window 01\n');
+    const again = await ok<{ uploaded: string[]; upToDate: number }>(t.core, 'umbrella.uploadInputs', spec());
+    expect(again).toMatchObject({ uploaded: [`${S}/replica-1/${S}-window-01.pdb`], upToDate: 3 }); // only what is new
     const after = await ok<{ checked: boolean; missing: unknown[] }>(t.core, 'umbrella.inputs', spec());
     expect(after.missing).toEqual([]);
     const campaign = await ok<Campaign>(t.core, 'umbrella.launch', { spec: spec(), confirm: true });
@@ -114,6 +124,9 @@ describe('the results bucket of a campaign', () => {
     });
     expect(done.every((w) => w.lastStep === N_STEPS && w.nSteps === N_STEPS && w.percent === 100)).toBe(true);
     campaignId = campaign.id;
+    const listed = await ok<{ prefix: string; objects: { key: string }[] }>(t.core, 'umbrella.bucketList', { campaignId, replica: 1 });
+    expect(listed.prefix).toBe(`results/${S}/replica-1/`);
+    expect(listed.objects.map((o) => o.key)).toContain(`results/${S}/replica-1/window-00/${S}-production.out`);
   });
 
   it('downloads the results into the local results folder, then only what is newer', async () => {

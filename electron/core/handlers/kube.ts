@@ -33,6 +33,8 @@ export function kubeHandlers(s: Services, u: UmbrellaBackend): Pick<Handlers, Ku
       return { name: d.name, provider: d.provider, endpoint: d.endpoint, region: d.region, source: d.source };
     },
     'umbrella.downloadResults': (p) => u.downloadResults(p.campaignId, p.replica),
+    'umbrella.uploadInputs': (p) => u.uploadInputs(p),
+    'umbrella.bucketList': (p) => u.bucketList(p.campaignId, p.replica),
     'umbrella.cancelDownload': (p) => u.cancelDownload(p.campaignId),
     'umbrella.inputs': async (p) => {
       const missing = await u.missingInputs(p);

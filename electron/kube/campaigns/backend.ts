@@ -17,6 +17,8 @@ export interface UmbrellaBackend {
   launch(spec: CampaignSpec): Promise<Campaign>;
   importBucket(targetId: string, remote: string, from: BucketSource): Promise<{ name: string; provider: string; endpoint: string; region: string; source: string }>;
   downloadResults(campaignId: string, replica?: number): Promise<ResultsDownload>;
+  uploadInputs(spec: CampaignSpec): Promise<{ uploaded: string[]; upToDate: number; missingLocal: string[]; bytes: number; from: string }>;
+  bucketList(campaignId: string, replica?: number): Promise<{ prefix: string; objects: { key: string; size: number; lastModified: string }[]; truncated: boolean }>;
   cancelDownload(campaignId: string): Promise<ResultsDownload>;
   missingInputs(spec: CampaignSpec): Promise<{ replica: number; window: number; paths: string[] }[] | null>;
   list(projectId?: string): Promise<Campaign[]>;
@@ -48,6 +50,8 @@ export function createUmbrellaBackend(s: Services, given: UmbrellaServiceOptions
     importBucket: async (targetId, remote, from) => (await svc()).importBucket(targetId, remote, from),
     missingInputs: async (spec) => (await svc()).missingInputs(spec),
     downloadResults: async (id, replica) => (await svc()).downloadResults(id, replica),
+    uploadInputs: async (spec) => (await svc()).uploadInputs(spec),
+    bucketList: async (id, replica) => (await svc()).bucketList(id, replica),
     cancelDownload: async (id) => (await svc()).cancelDownload(id),
     list: async (projectId) => (hasCampaigns() ? (await svc()).list(projectId) : []),
     get: async (id) => (await svc()).get(id),

@@ -13,7 +13,7 @@ import { call, kubeClients, type KubeClients } from '../client.js';
 import { execCapture } from '../exec.js';
 import { overlapChartFromDat } from '../umbrella/histogram.js';
 import { DEFAULT_REQUIRED_FILES, expandRequiredFiles, systemName } from '../umbrella/manifest.js';
-import { downloadNewer, missingInputsByWindow, joinKey } from '../bucket/sync.js';
+import { downloadNewer, missingInputsByWindow, joinKey, uploadInputs } from '../bucket/sync.js';
 import { BucketCancelled } from '../bucket/s3-client.js';
 import { bucketClient, importBucketRemote, type BucketSource } from './bucket-access.js';
 import { windowLabel } from '../umbrella/names.js';
@@ -516,6 +516,45 @@ export class UmbrellaService implements UmbrellaBackend {
       });
     emit();
     return { ...status };
+  }
+
+  /** The seed's A10 step for the inputs only: `rclone copy --update results <remote>:<bucket>/<prefix>`, per path. */
+  async uploadInputs(spec: CampaignSpec) {
+    const target = this.kubeTarget(spec.targetId);
+    const b = await bucketClient(this.s, target);
+    if (!b) throw new ApiError('INVALID_INPUT', `No results bucket is set up for ${target.name}: import its rclone remote first.`);
+    const from = resultsDirFor(spec, this.s.projects.get(spec.projectId).name);
+    const patterns = (spec.requiredFiles.length ? spec.requiredFiles : DEFAULT_REQUIRED_FILES).filter((p) => !/window-\{WW\}\/$/.test(p.trim()));
+    const paths = new Set<string>();
+    for (const r of range(1, spec.replicas)) for (const w of spec.windows) for (const p of expandRequiredFiles(patterns, spec.target, spec.forceField, r, w.index)) paths.add(p);
+    const command = `rclone copy --update ${quote(from)} ${quote(`${b.remote.name}:${spec.bucket}/${spec.prefix}`)}`;
+    try {
+      const sum = await this.s.adapterContext.activity.run({ action: 'umbrella.uploadInputs', command, targetId: target.id, projectId: spec.projectId }, () =>
+        uploadInputs(b.client, from, spec.bucket, spec.prefix, [...paths]),
+      );
+      return { uploaded: sum.uploaded, upToDate: sum.upToDate.length, missingLocal: sum.missingLocal, bytes: sum.bytesTransferred, from };
+    } finally {
+      b.client.close();
+    }
+  }
+
+  async bucketList(campaignId: string, replica?: number) {
+    const c = this.repo.get(campaignId);
+    const target = this.s.targets.get(c.targetId);
+    const b = await bucketClient(this.s, target);
+    if (!b) throw new ApiError('INVALID_INPUT', `No results bucket is set up for ${target.name}: import its rclone remote first.`);
+    const S = systemName(c.spec.target, c.spec.forceField);
+    const prefix = joinKey(c.spec.prefix, replica ? `${S}/replica-${replica}/` : `${S}/`);
+    try {
+      const all = await b.client.listObjects(c.spec.bucket, prefix);
+      return {
+        prefix,
+        objects: all.slice(0, 5000).map((o) => ({ key: o.key, size: o.size, lastModified: new Date(o.lastModified).toISOString() })),
+        truncated: all.length > 5000,
+      };
+    } finally {
+      b.client.close();
+    }
   }
 
   async cancelDownload(campaignId: string): Promise<ResultsDownload> {
