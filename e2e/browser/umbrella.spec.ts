@@ -250,6 +250,54 @@ test('the campaign wizard starts from the seed and shows the contract’s messag
   await expect(confirm).toHaveCount(0);
 });
 
+// Inputs missing from the bucket (umbrella.inputs and umbrella.uploadInputs stood in for): the preview offers to upload
+// them from the results folder; a failure stays inline, a success shows one line and the check is redone.
+test('the preview uploads missing inputs from the results folder', async ({ page, playwright }) => {
+  await start(playwright);
+  const kubeconfig = writeKubeconfig(workspace);
+  await call('projects.create', { name: 'GB3 benchmark' });
+  await call('targets.create', { name: 'Nautilus', kind: 'kubernetes', settings: { kubeconfigPath: kubeconfig, context: 'nautilus', namespace: 'openforcefield' } });
+  let uploads = 0;
+  let checks = 0;
+  await page.route('**/api/umbrella.{inputs,uploadInputs}', async (route) => {
+    const method = new URL(route.request().url()).pathname.replace('/api/', '');
+    if (method === 'umbrella.inputs') {
+      checks++;
+      const missing = uploads >= 2 ? [] : [{ replica: 1, window: 0, paths: ['results/x/replica-1/window-00/state.xml'] }, { replica: 2, window: 3, paths: ['results/x/replica-2/window-03/state.xml'] }];
+      return route.fulfill({ contentType: 'application/json', body: JSON.stringify({ ok: true, result: { checked: true, missing } }) });
+    }
+    uploads++;
+    if (uploads === 1) {
+      return route.fulfill({ contentType: 'application/json', body: JSON.stringify({ ok: false, error: { code: 'UNAVAILABLE', message: 'No results bucket is set up for this cluster.' } }) });
+    }
+    const missingLocal = Array.from({ length: 7 }, (_, i) => `replica-3/window-0${i}/state.xml`);
+    return route.fulfill({ contentType: 'application/json', body: JSON.stringify({ ok: true, result: { uploaded: ['a', 'b', 'c'], upToDate: 2, missingLocal, bytes: 300, from: '/tmp/results' } }) });
+  });
+  await page.goto(served!.url);
+  await expect(page.locator('html')).toHaveAttribute('data-app-state', 'ready');
+  await page.getByTestId('nav-umbrella').click();
+  await page.getByTestId('campaign-new').click();
+  const wiz = page.getByTestId('campaign-wizard');
+  await wiz.getByTestId('cw-initials').fill('jm');
+  await wiz.getByTestId('cw-ff').fill('null-0.0.3-pair-opc3');
+  await wiz.getByTestId('cw-commit').fill('0123456789abcdef0123456789abcdef01234567');
+  await wiz.getByTestId('cw-preview').click();
+  const result = wiz.getByTestId('cw-preview-result');
+  await expect(result.or(wiz.getByTestId('form-error'))).toBeVisible();
+  if (!(await result.isVisible())) return; // the backend is not in this build
+  await expect(wiz.getByTestId('cw-inputs')).toHaveAttribute('data-state', 'missing');
+  await expect(wiz.getByTestId('cw-upload-inputs')).toContainText('Upload inputs from');
+  await wiz.getByTestId('cw-upload-inputs').click();
+  await expect(wiz.getByTestId('cw-upload-result')).toHaveAttribute('data-state', 'error');
+  await expect(wiz.getByTestId('cw-upload-result')).toContainText('No results bucket is set up');
+  await wiz.getByTestId('cw-upload-inputs').click();
+  await expect(wiz.getByTestId('cw-upload-result')).toContainText('3 uploaded, 2 already there');
+  await expect(wiz.getByTestId('cw-upload-result')).toContainText('not found locally: replica-3/window-00/state.xml');
+  await expect(wiz.getByTestId('cw-upload-result')).toContainText('and 2 more');
+  await expect(wiz.getByTestId('cw-inputs')).toHaveAttribute('data-state', 'ok');
+  expect(checks).toBe(2);
+});
+
 // The campaign page needs a cluster to have a campaign; here the page's umbrella.* answers are stood in for (the
 // rest of the app talks to the real core), to check the grid at 10 replicas × 100 windows, the drawer and actions.
 test('a campaign page: 1,000-window grid, legend, selection, actions and window drawer', async ({ page, playwright }) => {
@@ -284,6 +332,7 @@ test('a campaign page: 1,000-window grid, legend, selection, actions and window 
   };
   const acted: unknown[] = [];
   const downloads: unknown[] = [];
+  const listed: unknown[] = [];
   const answers: Record<string, (params: Record<string, unknown>) => unknown> = {
     'umbrella.list': () => [campaign],
     'umbrella.get': () => ({ campaign, windows: statuses }),
@@ -302,6 +351,16 @@ test('a campaign page: 1,000-window grid, legend, selection, actions and window 
       return { campaignId: 'c1', state: 'running', filesDone: 3, filesTotal: 12, bytesDone: 1024, bytesTotal: 4096, message: 'Downloading proteinbenchmark-jm-bucket/results/gb3-null-0.0.3-pair-opc3/replica-2 to /tmp/results…' };
     },
     'umbrella.cancelDownload': () => ({ campaignId: 'c1', state: 'cancelled', filesDone: 3, filesTotal: 12, bytesDone: 1024, bytesTotal: 4096, message: 'Stopped; the partial files stay and the next download continues them.' }),
+    'umbrella.bucketList': (p) => {
+      listed.push(p);
+      const prefix = p.replica ? `results/gb3-null-0.0.3-pair-opc3/replica-${String(p.replica)}/` : 'results/gb3-null-0.0.3-pair-opc3/';
+      const objects = [
+        { key: 'results/gb3-null-0.0.3-pair-opc3/replica-2/window-00/production.dcd', size: 2048, lastModified: '2025-01-01T02:00:00Z' },
+        { key: 'results/gb3-null-0.0.3-pair-opc3/replica-2/window-01/state.xml', size: 512, lastModified: '2025-01-01T03:00:00Z' },
+      ];
+      if (!p.replica) objects.push({ key: 'results/gb3-null-0.0.3-pair-opc3/replica-1/window-00/state.xml', size: 10, lastModified: '2025-01-01T01:00:00Z' });
+      return { prefix, objects, truncated: false };
+    },
     'umbrella.act': (p) => {
       acted.push(p);
       return (p.windows as Array<{ replica: number; window: number }>).map((w) => ({ ...w, ok: true, command: `kubectl delete job pb-jm-gb3-${w.replica}-${w.window} -n openforcefield`, message: 'deleted' }));
@@ -374,4 +433,17 @@ test('a campaign page: 1,000-window grid, legend, selection, actions and window 
   await expect(page.getByTestId('results-message')).toContainText('partial files stay');
   await expect(page.getByTestId('results-progress')).toHaveCount(0);
   await expect(page.getByTestId('results-download')).toBeEnabled();
+
+  // Files in the bucket: listed when opened, keys relative to the prefix; one replica; Reload asks again.
+  const files = page.getByTestId('bucket-files');
+  expect(listed).toEqual([]);
+  await files.locator('summary').click();
+  await expect(files.getByTestId('bucket-file-row')).toHaveCount(3);
+  await expect(files.getByTestId('bucket-file-row').first()).toHaveAttribute('data-key', 'replica-2/window-00/production.dcd');
+  await files.getByTestId('bucket-files-replica').selectOption('2');
+  await expect(files.getByTestId('bucket-file-row')).toHaveCount(2);
+  await expect(files.getByTestId('bucket-file-row').first()).toHaveAttribute('data-key', 'window-00/production.dcd');
+  await files.getByTestId('bucket-files-reload').click();
+  await expect.poll(() => listed.length).toBe(3);
+  expect(listed).toEqual([{ campaignId: 'c1' }, { campaignId: 'c1', replica: 2 }, { campaignId: 'c1', replica: 2 }]);
 });

@@ -19,6 +19,8 @@ import {
   defaultBucketForm,
   downloadFraction,
   inputsSummary,
+  relativeKey,
+  uploadSummary,
   splitBucketErrors,
   splitWizardErrors,
   NO_GRID_SELECTION,
@@ -198,5 +200,20 @@ describe('results bucket, inputs and downloads', () => {
       { by: 'replica', windowsPerReplica: 2 },
     );
     expect(g.points[0]).toMatchObject({ 'replica 1': 60, 'replica 2': null });
+  });
+});
+
+describe('inputs upload and bucket listing', () => {
+  it('summarises an upload in one line, listing up to 5 paths not found locally', () => {
+    expect(uploadSummary({ uploaded: ['a', 'b'], upToDate: 3, missingLocal: [] })).toBe('2 uploaded, 3 already there');
+    expect(uploadSummary({ uploaded: [], upToDate: 0, missingLocal: ['1', '2', '3', '4', '5', '6', '7'] })).toBe(
+      '0 uploaded, 0 already there; not found locally: 1, 2, 3, 4, 5 … and 2 more',
+    );
+  });
+  it('shows keys relative to the prefix', () => {
+    expect(relativeKey('results/gb3/', 'results/gb3/replica-1/x.dcd')).toBe('replica-1/x.dcd');
+    expect(relativeKey('results/gb3', 'results/gb3/a')).toBe('a');
+    expect(relativeKey('results/gb3', 'other/a')).toBe('other/a');
+    expect(relativeKey('', '/a')).toBe('a');
   });
 });

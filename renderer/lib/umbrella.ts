@@ -616,6 +616,24 @@ export function inputsSummary(r: InputsCheck): { state: 'ok' | 'missing' | 'unch
   return { state: 'missing', text: `${n} window${n === 1 ? '' : 's'} miss${n === 1 ? 'es' : ''} inputs` };
 }
 
+/** One line after umbrella.uploadInputs: "N uploaded, M already there" and up to 5 paths not found locally. */
+export function uploadSummary(r: { uploaded: readonly string[]; upToDate: number; missingLocal: readonly string[] }, shown = 5): string {
+  let text = `${r.uploaded.length} uploaded, ${r.upToDate} already there`;
+  if (r.missingLocal.length) {
+    const more = r.missingLocal.length - shown;
+    text += `; not found locally: ${r.missingLocal.slice(0, shown).join(', ')}${more > 0 ? ` … and ${more} more` : ''}`;
+  }
+  return text;
+}
+
+/** A bucket key shown relative to the listed prefix (the prefix itself and a leading "/" dropped). */
+export function relativeKey(prefix: string, key: string): string {
+  const p = prefix.replace(/\/+$/, '');
+  if (p && key.startsWith(`${p}/`)) return key.slice(p.length + 1);
+  if (p && key === p) return '';
+  return key.replace(/^\/+/, '');
+}
+
 /** 0…1 of a results download (bytes, else files), or null while the totals are not known yet. */
 export function downloadFraction(d: { filesDone: number; filesTotal: number; bytesDone: number; bytesTotal: number }): number | null {
   if (d.bytesTotal > 0) return Math.min(1, d.bytesDone / d.bytesTotal);

@@ -1,5 +1,5 @@
 // A campaign: header with the watch state, the replica × window grid with its legend and selection actions
-// (Delete / Restart with the kubectl commands SimDeck ran, Extend), a window drawer, the results download, and the charts.
+// (Delete / Restart with the kubectl commands SimDeck ran, Extend), a window drawer, the results download, the files in the bucket, and the charts.
 import { Suspense, lazy, useCallback, useMemo, useState } from 'react';
 import type { Target } from '../../../shared/domain.js';
 import { api } from '../../api/index.js';
@@ -8,6 +8,7 @@ import { StateBadge } from '../../components/StateBadge.js';
 import { formatTime } from '../../lib/format.js';
 import { NO_GRID_SELECTION, formatCentre, selectedRefs } from '../../lib/umbrella.js';
 import { useUmbrella } from '../../store/umbrella.js';
+import { BucketFiles } from './BucketFiles.js';
 import { ResultsDownloadBar } from './ResultsDownload.js';
 import { ActDialog, ExtendDialog } from './WindowActions.js';
 import { PhaseLegend, WindowGrid } from './WindowGrid.js';
@@ -94,6 +95,7 @@ export function CampaignPage({ targets }: { targets: readonly Target[] }) {
             </span>
           </div>
           <ResultsDownloadBar campaignId={current.id} replicas={replicas.length} />
+          <BucketFiles key={current.id} campaignId={current.id} replicas={replicas.length} />
           <PhaseLegend counts={current.summary} />
           <div className="selection-bar" aria-live="polite">
             <span className="muted" data-testid="window-selection-count">

@@ -23,6 +23,7 @@ import {
   type CampaignForm,
   type InputsCheck,
   type WizardErrors,
+  uploadSummary,
 } from '../../lib/umbrella.js';
 import { toast } from '../../store/toasts.js';
 
@@ -30,6 +31,8 @@ type Nodes = Result<'kube.nodes'>;
 const NO_ERRORS: WizardErrors = { fields: {}, form: null };
 const PAGE = 25;
 const MISSING_SHOWN = 200;
+type Upload = { busy: boolean; text: string | null; error: string | null };
+const NO_UPLOAD: Upload = { busy: false, text: null, error: null };
 
 /** umbrella.inputs next to the preview: its answer, or why it could not be asked. */
 type Inputs = { result: InputsCheck; error: null } | { result: null; error: string };
@@ -60,9 +63,12 @@ export function CampaignWizard({ projects, projectId, targets, onClose, onLaunch
   const [busy, setBusy] = useState<'preview' | 'launch' | null>(null);
   const [confirming, setConfirming] = useState(false);
   const [range, setRange] = useState({ first: '1.0', last: '0.4' });
+  // umbrella.uploadInputs from the preview step: running, its one-line result, or why it failed.
+  const [upload, setUpload] = useState<Upload>(NO_UPLOAD);
   const set = (patch: Partial<CampaignForm>) => {
     setF((x) => ({ ...x, ...patch }));
     setPreview(null);
+    setUpload(NO_UPLOAD);
   };
   const target = targets.find((t) => t.id === f.targetId);
   const namespace = typeof target?.settings.namespace === 'string' ? target.settings.namespace : 'the context’s namespace';
@@ -92,11 +98,26 @@ export function CampaignWizard({ projects, projectId, targets, onClose, onLaunch
       // Both at once; a failed inputs check does not stop the preview.
       const [result, inputs] = await Promise.all([api().umbrella.preview(built.spec), checkInputs(built.spec)]);
       setPreview({ spec: built.spec, result, inputs });
+      setUpload(NO_UPLOAD);
       setStep('preview');
     } catch (err) {
       setErrors(splitWizardErrors(toApiError(err)));
     } finally {
       setBusy(null);
+    }
+  };
+
+  const uploadInputs = async () => {
+    if (!preview) return;
+    const spec = preview.spec;
+    setUpload({ busy: true, text: null, error: null });
+    try {
+      const r = await api().umbrella.uploadInputs(spec);
+      setUpload({ busy: false, text: uploadSummary(r), error: null });
+      const inputs = await checkInputs(spec);
+      setPreview((p) => (p && p.spec === spec ? { ...p, inputs } : p));
+    } catch (err) {
+      setUpload({ busy: false, text: null, error: toApiError(err).message });
     }
   };
 
@@ -353,6 +374,12 @@ export function CampaignWizard({ projects, projectId, targets, onClose, onLaunch
       ) : preview ? (
         <div className="stack">
           <InputsResult inputs={preview.inputs} bucket={`${preview.spec.bucket}/${preview.spec.prefix}`} />
+          <InputsUpload
+            show={(preview.inputs.result?.missing.length ?? 0) > 0 || upload.text !== null || upload.error !== null}
+            from={preview.result.resultsDir}
+            upload={upload}
+            onUpload={() => void uploadInputs()}
+          />
           <PreviewResult preview={preview.result} />
           {errors.form ? (
             <p className="form-error" role="alert" data-testid="form-error">
@@ -452,6 +479,41 @@ function InputsResult({ inputs, bucket }: { inputs: Inputs; bucket: string }) {
         </p>
       )}
     </section>
+  );
+}
+
+function InputsUpload({
+  show,
+  from,
+  upload,
+  onUpload,
+}: {
+  show: boolean;
+  from: string;
+  upload: Upload;
+  onUpload: () => void;
+}) {
+  if (!show) return null;
+  return (
+    <div className="inputs-upload">
+      <button type="button" className="button button-small" disabled={upload.busy} onClick={onUpload} data-testid="cw-upload-inputs">
+        {upload.busy ? 'Uploading…' : (
+          <>
+            Upload inputs from <span className="mono">{from}</span>
+          </>
+        )}
+      </button>
+      {upload.text !== null ? (
+        <p className="muted" role="status" data-testid="cw-upload-result">
+          {upload.text}
+        </p>
+      ) : null}
+      {upload.error !== null ? (
+        <p className="form-error" role="alert" data-testid="cw-upload-result" data-state="error">
+          Upload failed: {upload.error}
+        </p>
+      ) : null}
+    </div>
   );
 }
 
