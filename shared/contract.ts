@@ -351,6 +351,11 @@ export const calls = {
     z.object({ checked: z.boolean(), missing: z.array(z.object({ replica: z.number(), window: z.number(), paths: z.array(z.string()) })) }),
     "Which windows' required inputs are missing from the results bucket (checked: false when no bucket is set up).",
   ),
+  'umbrella.manifests': call(
+    z.object({ campaignId: id, replica: z.number().int().min(1), window: z.number().int().min(0) }).strict(),
+    z.array(z.object({ attempt: z.number().int(), path: z.string(), yaml: z.string(), outcome: z.enum(['applied', 'failed']), detail: z.string(), at: z.string() })),
+    "Every manifest SimDeck applied (or tried to) for a window, as saved in its provenance files, oldest first.",
+  ),
   'umbrella.uploadInputs': call(
     CampaignSpec,
     z.object({ uploaded: z.array(z.string()), upToDate: z.number().int(), missingLocal: z.array(z.string()), bytes: z.number(), from: z.string() }),

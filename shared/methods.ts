@@ -68,6 +68,7 @@ export const METHODS = [
   'umbrella.preview',
   'umbrella.bucketImport',
   'umbrella.inputs',
+  'umbrella.manifests',
   'umbrella.uploadInputs',
   'umbrella.bucketList',
   'umbrella.downloadResults',

@@ -222,9 +222,34 @@ describe('window trouble', () => {
       return w.phase === 'done' && w.pod !== before.pod ? w : undefined;
     }, 40_000, campaign.id);
     expect(again.lastStep).toBe(N_STEPS);
+    // The workspace keeps its own copy of both applied manifests, next to the files on disk.
+    const kept = await ok<{ attempt: number; path: string; yaml: string; outcome: string }[]>(t.core, 'umbrella.manifests', { campaignId: campaign.id, replica: 1, window: 1 });
+    expect(kept.map((m) => [m.attempt, path.basename(m.path), m.outcome])).toEqual([
+      [1, 'gb3-evict-test-1-01.yaml', 'applied'],
+      [2, 'gb3-evict-test-1-01.restart-1.yaml', 'applied'],
+    ]);
+    expect(kept.every((m) => m.yaml === fs.readFileSync(m.path, 'utf8'))).toBe(true);
 
     const del = await ok<{ ok: boolean; command: string }[]>(t.core, 'umbrella.act', { campaignId: campaign.id, action: 'delete', windows: [{ replica: 1, window: 1 }] });
     expect(del[0]).toMatchObject({ ok: true, command: expect.stringMatching(new RegExp(`kubectl .*delete job ${before.jobName}$`)) });
     expect(sim.store.get('jobs', 'openforcefield', before.jobName)).toBeUndefined();
+  });
+});
+
+describe('names Kubernetes would refuse', () => {
+  it('an uppercase target and a force field past 63 characters still launch: valid names, exact values in labels and annotations', async () => {
+    sim.controller.start();
+    const ff = 'null-0.0.3-pair-nmr-1e4-umbrella-1e3-4-aaqaa3-only-1e4-opc3';
+    const campaign = await ok<Campaign>(t.core, 'umbrella.launch', { spec: spec({ target: 'hewl-4LZT', forceField: ff, replicas: 1, windows: windows(1) }), confirm: true });
+    const w = (await get(campaign.id)).windows[0]!;
+    expect(w.jobName.length).toBeLessThanOrEqual(63);
+    expect(w.jobName).toMatch(/^pb-jm-hewl-4lzt-[a-z0-9-]*-[0-9a-f]{8}$/); // lowercased, dots gone, cut with a hash
+    const job = sim.store.get('jobs', 'openforcefield', w.jobName) as { metadata: { labels: Record<string, string>; annotations: Record<string, string> } } | undefined;
+    expect(job).toBeDefined(); // the API server accepted the name (the simulator refuses invalid ones with 422)
+    expect(job!.metadata.annotations['simdeck.io/target']).toBe('hewl-4LZT');
+    expect(job!.metadata.annotations['simdeck.io/force-field']).toBe(ff);
+    expect(job!.metadata.labels['simdeck.io/replica']).toBe('1');
+    // The provenance path keeps the real case and dots, as the seed's does.
+    expect(fs.existsSync(path.join(campaign.resultsDir, `hewl-4LZT-${ff}`, 'replica-1', `hewl-4LZT-${ff}-1-00.yaml`))).toBe(true);
   });
 });

@@ -217,6 +217,27 @@ CREATE TABLE window_samples (
 CREATE INDEX window_samples_campaign ON window_samples (campaign_id, at);
 `,
   },
+  {
+    version: 5,
+    name: 'window-manifests',
+    sql: `
+-- Every manifest SimDeck applied (or tried to), as written to the provenance file: the workspace keeps its own copy,
+-- so the record survives a results folder that was moved or cleaned.
+CREATE TABLE window_manifests (
+  id          INTEGER PRIMARY KEY AUTOINCREMENT,
+  campaign_id TEXT NOT NULL REFERENCES campaigns (id) ON DELETE CASCADE,
+  replica     INTEGER NOT NULL,
+  window      INTEGER NOT NULL,
+  attempt     INTEGER NOT NULL,
+  path        TEXT NOT NULL,
+  yaml        TEXT NOT NULL,
+  outcome     TEXT NOT NULL CHECK (outcome IN ('applied', 'failed')),
+  detail      TEXT NOT NULL DEFAULT '',
+  at          TEXT NOT NULL
+);
+CREATE INDEX window_manifests_window ON window_manifests (campaign_id, replica, window);
+`,
+  },
 ];
 
 export const checksum = (sql: string) => createHash('sha256').update(sql).digest('hex');

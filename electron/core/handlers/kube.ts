@@ -34,6 +34,7 @@ export function kubeHandlers(s: Services, u: UmbrellaBackend): Pick<Handlers, Ku
     },
     'umbrella.downloadResults': (p) => u.downloadResults(p.campaignId, p.replica),
     'umbrella.uploadInputs': (p) => u.uploadInputs(p),
+    'umbrella.manifests': (p) => u.manifests(p.campaignId, p.replica, p.window),
     'umbrella.bucketList': (p) => u.bucketList(p.campaignId, p.replica),
     'umbrella.cancelDownload': (p) => u.cancelDownload(p.campaignId),
     'umbrella.inputs': async (p) => {

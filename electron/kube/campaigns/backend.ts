@@ -17,6 +17,7 @@ export interface UmbrellaBackend {
   launch(spec: CampaignSpec): Promise<Campaign>;
   importBucket(targetId: string, remote: string, from: BucketSource): Promise<{ name: string; provider: string; endpoint: string; region: string; source: string }>;
   downloadResults(campaignId: string, replica?: number): Promise<ResultsDownload>;
+  manifests(campaignId: string, replica: number, window: number): Promise<{ attempt: number; path: string; yaml: string; outcome: 'applied' | 'failed'; detail: string; at: string }[]>;
   uploadInputs(spec: CampaignSpec): Promise<{ uploaded: string[]; upToDate: number; missingLocal: string[]; bytes: number; from: string }>;
   bucketList(campaignId: string, replica?: number): Promise<{ prefix: string; objects: { key: string; size: number; lastModified: string }[]; truncated: boolean }>;
   cancelDownload(campaignId: string): Promise<ResultsDownload>;
@@ -51,6 +52,7 @@ export function createUmbrellaBackend(s: Services, given: UmbrellaServiceOptions
     missingInputs: async (spec) => (await svc()).missingInputs(spec),
     downloadResults: async (id, replica) => (await svc()).downloadResults(id, replica),
     uploadInputs: async (spec) => (await svc()).uploadInputs(spec),
+    manifests: async (id, r, w) => (await svc()).manifests(id, r, w),
     bucketList: async (id, replica) => (await svc()).bucketList(id, replica),
     cancelDownload: async (id) => (await svc()).cancelDownload(id),
     list: async (projectId) => (hasCampaigns() ? (await svc()).list(projectId) : []),

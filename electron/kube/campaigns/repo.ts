@@ -192,6 +192,20 @@ export class CampaignRepo {
       .run(new Date().toISOString(), campaignId, replica, window);
   }
 
+  /** The workspace's own copy of an applied (or failed) manifest, next to the provenance file on disk. */
+  recordManifest(m: { campaignId: string; replica: number; window: number; path: string; yaml: string; outcome: 'applied' | 'failed'; detail?: string }): void {
+    const attempt = this.window(m.campaignId, m.replica, m.window).attempt;
+    this.db
+      .prepare('INSERT INTO window_manifests (campaign_id, replica, window, attempt, path, yaml, outcome, detail, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(m.campaignId, m.replica, m.window, attempt, m.path, m.yaml, m.outcome, m.detail ?? '', new Date().toISOString());
+  }
+
+  manifests(campaignId: string, replica: number, window: number): { attempt: number; path: string; yaml: string; outcome: string; detail: string; at: string }[] {
+    return this.db
+      .prepare('SELECT attempt, path, yaml, outcome, detail, at FROM window_manifests WHERE campaign_id = ? AND replica = ? AND window = ? ORDER BY id')
+      .all(campaignId, replica, window) as { attempt: number; path: string; yaml: string; outcome: string; detail: string; at: string }[];
+  }
+
   addSample(s: { campaignId: string; replica: number; window: number; percent: number | null; nsPerDay: number | null; gpuUtil: number | null }): void {
     this.db
       .prepare('INSERT INTO window_samples (campaign_id, replica, window, at, percent, ns_per_day, gpu_util) VALUES (?, ?, ?, ?, ?, ?, ?)')

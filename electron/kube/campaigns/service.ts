@@ -201,10 +201,12 @@ export class UmbrellaService implements UmbrellaBackend {
         projectId: c.projectId,
       });
       this.repo.markApplied(c.id, p.replica, p.window, record, p.jobName);
+      this.repo.recordManifest({ campaignId: c.id, replica: p.replica, window: p.window, path: record, yaml: p.yaml, outcome: 'applied' });
       return { replica: p.replica, window: p.window, ok: true, command, message: `Job ${p.jobName} created.` };
     } catch (err) {
       const kept = await markApplyFailed(record, err).catch(() => record);
       const message = `${err instanceof Error ? err.message : String(err)} The manifest is kept as ${path.basename(kept)}; launching this window again is allowed.`;
+      this.repo.recordManifest({ campaignId: c.id, replica: p.replica, window: p.window, path: kept, yaml: p.yaml, outcome: 'failed', detail: message });
       this.repo.patch(c.id, p.replica, p.window, { phase: 'failed', message });
       return { replica: p.replica, window: p.window, ok: false, command, message };
     }
@@ -516,6 +518,11 @@ export class UmbrellaService implements UmbrellaBackend {
       });
     emit();
     return { ...status };
+  }
+
+  async manifests(campaignId: string, replica: number, window: number) {
+    this.repo.window(campaignId, replica, window); // NOT_FOUND for a window the campaign does not have
+    return this.repo.manifests(campaignId, replica, window).map((m) => ({ ...m, outcome: m.outcome as 'applied' | 'failed' }));
   }
 
   /** The seed's A10 step for the inputs only: `rclone copy --update results <remote>:<bucket>/<prefix>`, per path. */
