@@ -30,7 +30,7 @@ test.afterEach(async () => {
   fs.rmSync(home, { recursive: true, force: true });
 });
 
-test('wizard → preview → launch → the grid shows every window done', async ({ page }) => {
+test('wizard → preview → launch → grid of done windows; a window’s log; extend by a window', async ({ page }) => {
   const kubeconfig = path.join(home, 'nautilus.yaml');
   sim.writeKubeconfig(kubeconfig, { namespace: 'openforcefield', context: 'nautilus' });
   // The simulator's clock runs 600× real time, so SimDeck's reader (about one read per window per minute) is
@@ -82,10 +82,27 @@ test('wizard → preview → launch → the grid shows every window done', async
   await expect(grid.locator('[data-testid=window-cell][data-phase=done]')).toHaveCount(6, { timeout: 60_000 });
   for (const cell of await cells.all()) await expect(cell).toHaveAttribute('data-percent', '100');
 
+  // Debug a window: its drawer shows the main container's log, with the run's parameters.
+  await cells.nth(2).click();
+  const drawer = page.getByTestId('window-drawer');
+  await drawer.getByTestId('window-logs-load').click();
+  await expect(drawer.getByTestId('window-logs')).toContainText('Running simulation with');
+  await expect(drawer.getByTestId('window-logs')).toContainText('window_center');
+  await drawer.getByRole('button', { name: 'Close window details' }).click();
+  await expect(drawer).toHaveCount(0);
+
+  // Extend the campaign by one window: a seventh cell, which also runs to the end.
+  await page.getByTestId('campaign-extend').click();
+  const extend = page.getByTestId('campaign-extend-dialog');
+  await extend.getByTestId('extend-windows').fill('06 0.88');
+  await extend.getByTestId('extend-submit').click();
+  await expect(cells).toHaveCount(7, { timeout: 20_000 });
+  await expect(grid.locator('[data-testid=window-cell][data-phase=done]')).toHaveCount(7, { timeout: 60_000 });
+
   // The Jobs exist on the cluster, and the applied manifests are kept where the seed keeps them.
   expect(sim.store.list('jobs', 'openforcefield').map((j) => j.metadata?.name).sort()).toEqual(
-    ['00', '01', '02', '03', '04', '05'].map((w) => `pb-jm-gb3-null-003-pair-opc3-1-${w}`),
+    ['00', '01', '02', '03', '04', '05', '06'].map((w) => `pb-jm-gb3-null-003-pair-opc3-1-${w}`),
   );
   const records = path.join(home, 'SimDeck', 'GB3 umbrella', 'results', 'gb3-null-0.0.3-pair-opc3', 'replica-1');
-  expect(fs.readdirSync(records).sort()).toEqual(['00', '01', '02', '03', '04', '05'].map((w) => `gb3-null-0.0.3-pair-opc3-1-${w}.yaml`));
+  expect(fs.readdirSync(records).sort()).toEqual(['00', '01', '02', '03', '04', '05', '06'].map((w) => `gb3-null-0.0.3-pair-opc3-1-${w}.yaml`));
 });
