@@ -19,6 +19,7 @@ import {
 } from './domain.js';
 import { EnvironmentManager, InstalledManager, RecordView, RecreatePlan, RunInfo, ScoreComparison } from './reproduce.js';
 import { ResultsDownload, Campaign, CampaignPreview, CampaignSpec, GpuNode, HistogramView, ProgressSample, UmbrellaWindow, WindowAction, WindowRef, WindowStatus } from './kube.js';
+import { FleetPlan, FleetSpec } from './fleet.js';
 import { DirListing, JobFiles, RemotePath, TailChunk, Transfer, TunnelCreate, TunnelInfo } from './files.js';
 import { ActionResult, ClusterStatus, ForeignJob, HostKeyEntry, JobAction, SshConfigHost, SshPrompt, SubmitRequest } from './slurm.js';
 
@@ -312,6 +313,23 @@ export const calls = {
   'tunnels.stop': call(z.object({ id }).strict(), TunnelInfo, 'Stop listening and close its connections; the tunnel stays defined.'),
   'tunnels.delete': call(z.object({ id }).strict(), z.object({ deleted: z.literal(true) }), 'Stop and forget a tunnel.'),
 
+  'fleets.preview': call(
+    z.object({ spec: FleetSpec, gpuCount: z.number().int().min(0).max(64).optional() }).strict(),
+    FleetPlan,
+    "Everything a fleet deploy would create on its target (local Docker, Swarm), with each object's CLI equivalent, before anything is sent.",
+  ),
+  'fleets.importCompose': call(
+    z.object({ text: z.string().min(1, 'the compose file is empty').max(2_000_000), mode: z.enum(['compose', 'stack']).default('compose'), env: z.record(z.string(), z.string()).default({}) }).strict(),
+    z.object({
+      services: z.array(z.object({ name: z.string(), image: z.string().nullable(), replicas: z.number().nullable(), mode: z.string().nullable() })),
+      volumes: z.array(z.string()),
+      networks: z.array(z.string()),
+      secrets: z.array(z.string()),
+      unsupported: z.array(z.object({ path: z.string(), why: z.string() })),
+      warnings: z.array(z.object({ path: z.string(), why: z.string() })),
+    }),
+    'Read a compose file (e.g. BigChem\'s) and list what SimDeck would deploy and every key it does not support.',
+  ),
   'kube.contexts': call(
     z.object({ path: z.string().optional() }).strict(),
     z.object({

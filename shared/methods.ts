@@ -63,6 +63,8 @@ export const METHODS = [
   'tunnels.start',
   'tunnels.stop',
   'tunnels.delete',
+  'fleets.preview',
+  'fleets.importCompose',
   'kube.contexts',
   'kube.nodes',
   'umbrella.preview',

@@ -22,6 +22,7 @@ import { slurmHandlers } from './handlers/slurm.js';
 import { filesHandlers } from './handlers/files.js';
 import { tunnelsHandlers } from './handlers/tunnels.js';
 import { kubeHandlers } from './handlers/kube.js';
+import { fleetHandlers } from './handlers/fleets.js';
 import { createUmbrellaBackend } from '../kube/campaigns/backend.js';
 import type { UmbrellaServiceOptions } from '../kube/campaigns/service.js';
 import { createFilesBackend } from '../files/backend.js';
@@ -112,6 +113,7 @@ export function createCore(opts: CoreOptions): Core {
     ...filesHandlers(files),
     ...tunnelsHandlers(tunnels),
     ...kubeHandlers(s, umbrella),
+    ...fleetHandlers(s),
   };
   const router = createRouter(handlers, log);
   log.info('core started', { shell: opts.shell, version: opts.version, workspace: opts.workspaceDir, vault: opts.vault.backend });

@@ -1,0 +1,67 @@
+// The fleet calls through the core's router (contract validation included): the wizard's preview per target kind
+// and the compose import report.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Project, Target } from '../../shared/domain.js';
+import type { FleetPlan } from '../../shared/fleet.js';
+import { fails, ok, openTempCore, type TempCore } from '../testing/temp-core.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+let t: TempCore;
+let project: Project;
+
+beforeEach(async () => {
+  t = openTempCore();
+  project = await ok<Project>(t.core, 'projects.create', { name: 'BigChem' });
+});
+afterEach(async () => t.dispose());
+
+const spec = (targetId: string) => ({
+  projectId: project.id,
+  targetId,
+  name: 'bigchem',
+  broker: {},
+  backend: {},
+  workers: { image: 'mtzgroup/bigchem-worker:0.10.4', command: ['celery', '-A', 'bigchem.tasks', 'worker'], replicas: 2, queues: ['celery', 'colton'] },
+});
+
+describe('fleets through the core', () => {
+  it('previews a local Docker fleet: network and volumes, broker and backend, then the workers, each with its docker command', async () => {
+    const target = await ok<Target>(t.core, 'targets.create', { name: 'laptop', kind: 'local-docker', settings: {} });
+    const plan = await ok<FleetPlan>(t.core, 'fleets.preview', { spec: spec(target.id) });
+    expect(plan.target).toBe('local-docker');
+    expect(plan.resources.map((r) => `${r.kind}:${r.name}`)).toEqual([
+      'network:bigchem_default',
+      'volume:bigchem_broker',
+      'volume:bigchem_backend',
+      'volume:bigchem_scratch',
+      'container:bigchem-broker-1',
+      'container:bigchem-backend-1',
+      'container:bigchem-worker-1',
+      'container:bigchem-worker-2',
+    ]);
+    expect(plan.resources.at(-1)!.command).toMatch(/^docker run -d --name bigchem-worker-2 .* mtzgroup\/bigchem-worker:0\.10\.4 celery -A bigchem\.tasks worker .*-Q celery,colton/);
+  });
+
+  it('previews the same fleet as a Swarm stack, and says plainly that SLURM fleets are not there yet', async () => {
+    const swarm = await ok<Target>(t.core, 'targets.create', { name: 'swarm', kind: 'swarm', settings: {} });
+    const plan = await ok<FleetPlan>(t.core, 'fleets.preview', { spec: spec(swarm.id) });
+    expect(plan.resources.filter((r) => r.kind === 'service').map((r) => r.name)).toEqual(['bigchem_broker', 'bigchem_backend', 'bigchem_worker']);
+    expect(plan.labels['com.docker.stack.namespace']).toBe('bigchem');
+    const slurm = await ok<Target>(t.core, 'targets.create', { name: 'expanse', kind: 'slurm', settings: { host: 'login.expanse' } });
+    const err = await fails(t.core, 'fleets.preview', { spec: spec(slurm.id) });
+    expect(err).toMatchObject({ code: 'INVALID_INPUT' });
+    const bad = await fails(t.core, 'fleets.preview', { spec: { ...spec(swarm.id), name: 'Big Chem!' } });
+    expect(bad.message).toMatch(/lowercase letters, digits/);
+  });
+
+  it('imports BigChem’s compose file for a stack and lists what docker stack deploy ignores', async () => {
+    const text = fs.readFileSync(path.join(here, 'fixtures', 'bigchem-docker-compose.yaml'), 'utf8');
+    const r = await ok<{ services: { name: string; mode: string | null }[]; unsupported: { path: string; why: string }[] }>(t.core, 'fleets.importCompose', { text, mode: 'stack' });
+    expect(r.services.map((s) => s.name)).toEqual(['broker', 'backend', 'worker']);
+    expect(r.services.find((s) => s.name === 'worker')?.mode).toBe('global');
+    expect(r.unsupported.map((u) => u.path)).toEqual(expect.arrayContaining(['services.worker.build', 'services.broker.container_name']));
+  });
+});
