@@ -76,6 +76,7 @@ async function loadModules() {
         "export { openTempCore, ok } from './electron/testing/temp-core.ts';\n" +
         "export { systemName } from './electron/kube/umbrella/manifest.ts';\n" +
         "export { windowLabel } from './electron/kube/umbrella/names.ts';\n" +
+        "export { seedSpec } from './electron/kube/umbrella/seed.ts';\n" +
         "export { useUmbrella } from './renderer/store/umbrella.ts';\n" +
         "export { cellKey } from './renderer/lib/umbrella.ts';\n" +
         "export { KubeConfig, BatchV1Api, Exec } from '@kubernetes/client-node';\n",
@@ -186,29 +187,14 @@ async function main() {
     t = m.openTempCore(undefined, { umbrella });
     const project = await m.ok(t.core, 'projects.create', { name: 'GB3 umbrella bench' });
     const target = await m.ok(t.core, 'targets.create', { name: 'Nautilus (sim)', kind: 'kubernetes', settings: { kubeconfigPath: kubeconfig, context: 'nautilus', namespace: NS } });
-    const spec = {
+    // The seed's own campaign (notes A2/A3), at 10 replicas × 100 windows.
+    const spec = m.seedSpec({
       projectId: project.id,
       targetId: target.id,
-      initials: 'jm',
-      target: 'gb3',
-      forceField: 'null-0.0.3-pair-opc3',
       replicas: REPLICAS,
       windows: Array.from({ length: WINDOWS }, (_, i) => ({ index: i, centre: Math.round((1 - (0.6 * i) / (WINDOWS - 1)) * 1000) / 1000 })),
-      repoUrl: 'https://github.com/openforcefield/proteinbenchmark-nrp.git',
-      commit: 'a84759b82298ccfdc41dabd4ce17fc401f10e49d',
-      scriptPath: 'umbrella-scripts/run-umbrella-window.py',
       requiredFiles: ['{S}/setup/', '{S}/replica-{R}/{S}-equilibration-1.xml', '{S}/replica-{R}/{S}-window-{WW}.pdb', '{S}/replica-{R}/window-{WW}/'],
-      image: 'ghcr.io/openforcefield/proteinbenchmark-nrp:latest',
-      resources: { gpu: 1, cpu: '1', memory: '5Gi', ephemeralStorage: '20Gi' },
-      cuda: { major: '12', minor: '4' },
-      secrets: { rcloneConfig: 'jm-rclone-config', licence: 'oe-license-feb-2024' },
-      remote: 'nrp-internal',
-      bucket: 'proteinbenchmark-jm-bucket',
-      prefix: 'results',
-      pipInstall: 'git+https://github.com/openforcefield/proteinbenchmark.git@nagl',
-      backoffLimit: 10,
-      ttlSecondsAfterFinished: null,
-    };
+    });
 
     // ---- SimDeck: launch, ramp-up, then one simulated hour of watching -----------------------------------------
     // The simulated clock is paused during the launch: creating 1,000 Jobs takes real seconds (provenance records,

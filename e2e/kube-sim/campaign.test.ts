@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Project, Target } from '../../shared/domain.js';
 import type { Campaign, CampaignPreview, CampaignSpec, HistogramView, WindowStatus } from '../../shared/kube.js';
 import { fails, ok, openTempCore, type TempCore } from '../../electron/testing/temp-core.js';
+import { seedSpec } from '../../electron/kube/umbrella/seed.js';
 import { startKubeSim, type KubeSim } from './server.js';
 
 const N_STEPS = 125_000;
@@ -44,30 +45,14 @@ afterAll(async () => {
 
 const windows = (n: number) => Array.from({ length: n }, (_, i) => ({ index: i, centre: Math.round((1 - (0.6 * i) / 30) * 100) / 100 }));
 
-const spec = (over: Partial<CampaignSpec> = {}): CampaignSpec => ({
-  projectId: project.id,
-  targetId: target.id,
-  initials: 'jm',
-  target: 'gb3',
-  forceField: 'null-0.0.3-pair-opc3',
-  replicas: 3,
-  windows: windows(31),
-  repoUrl: 'https://github.com/openforcefield/proteinbenchmark-nrp.git',
-  commit: 'a84759b82298ccfdc41dabd4ce17fc401f10e49d',
-  scriptPath: 'umbrella-scripts/run-umbrella-window.py',
-  requiredFiles: ['{S}/setup/', '{S}/replica-{R}/{S}-equilibration-1.xml', '{S}/replica-{R}/{S}-window-{WW}.pdb', '{S}/replica-{R}/window-{WW}/'],
-  image: 'ghcr.io/openforcefield/proteinbenchmark-nrp:latest',
-  resources: { gpu: 1, cpu: '1', memory: '5Gi', ephemeralStorage: '20Gi' },
-  cuda: { major: '12', minor: '4' },
-  secrets: { rcloneConfig: 'jm-rclone-config', licence: 'oe-license-feb-2024' },
-  remote: 'nrp-internal',
-  bucket: 'proteinbenchmark-jm-bucket',
-  prefix: 'results',
-  pipInstall: 'git+https://github.com/openforcefield/proteinbenchmark.git@nagl',
-  backoffLimit: 10,
-  ttlSecondsAfterFinished: null,
-  ...over,
-});
+const spec = (over: Partial<CampaignSpec> = {}): CampaignSpec =>
+  seedSpec({
+    projectId: project.id,
+    targetId: target.id,
+    windows: windows(31),
+    requiredFiles: ['{S}/setup/', '{S}/replica-{R}/{S}-equilibration-1.xml', '{S}/replica-{R}/{S}-window-{WW}.pdb', '{S}/replica-{R}/window-{WW}/'],
+    ...over,
+  });
 
 /** Waits for fn to return a value; on timeout says what the windows looked like, to debug from the CI log. */
 async function until<T>(what: string, fn: () => Promise<T | undefined>, ms = 50_000, campaignId?: string): Promise<T> {

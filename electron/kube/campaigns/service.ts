@@ -109,7 +109,7 @@ export class UmbrellaService implements UmbrellaBackend {
   async missingInputs(spec: CampaignSpec, replicas: number[] = range(1, spec.replicas), windows = spec.windows): Promise<{ replica: number; window: number; paths: string[] }[] | null> {
     const b = await bucketClient(this.s, this.kubeTarget(spec.targetId));
     if (!b) return null;
-    const patterns = (spec.requiredFiles.length ? spec.requiredFiles : DEFAULT_REQUIRED_FILES).filter((p) => !/window-\{WW\}\/$/.test(p.trim()));
+    const patterns = requiredInputPatterns(spec);
     const per: Record<string, string[]> = {};
     for (const r of replicas) for (const w of windows) per[`${r}:${w.index}`] = expandRequiredFiles(patterns, spec.target, spec.forceField, r, w.index);
     try {
@@ -134,6 +134,12 @@ export class UmbrellaService implements UmbrellaBackend {
       `${missing.length} windows would start without their inputs in ${spec.bucket}/${spec.prefix}: e.g. replica ${first.replica} window ${String(first.window).padStart(2, '0')} misses ${first.paths.join(', ')}. Upload them (rclone copy --update results ${'<remote>'}:${spec.bucket}/${spec.prefix}) and launch again.`,
       { field: 'requiredFiles' },
     );
+  }
+
+  private async requireBucket(target: Target) {
+    const b = await bucketClient(this.s, target);
+    if (!b) throw new ApiError('INVALID_INPUT', `No results bucket is set up for ${target.name}: import its rclone remote first.`);
+    return b;
   }
 
   async importBucket(targetId: string, remote: string, from: BucketSource) {
@@ -359,14 +365,7 @@ export class UmbrellaService implements UmbrellaBackend {
     const k = kubeClients(this.s.targets.get(c.targetId));
     const S = systemName(c.spec.target, c.spec.forceField);
     const file = `/results/${S}/replica-${replica}/window-${windowLabel(window)}/${S}-production.out`;
-    // n_steps and the timestep come from the pod log, once per campaign: every window of it runs the same protocol.
-    let params = this.runParams.get(campaignId);
-    if (!params?.nSteps || !params.timestepFs) {
-      const log = await call(k, `read the log of ${row.pod}`, () => k.core.readNamespacedPodLog({ name: row.pod!, namespace: k.namespace, container: 'main', limitBytes: 256 * 1024 }));
-      const run = parseRunLog(log);
-      params = { nSteps: run.nSteps ?? params?.nSteps ?? null, timestepFs: run.timestepFs ?? params?.timestepFs ?? null };
-      this.runParams.set(campaignId, params);
-    }
+    const params = await this.runParamsFor(k, campaignId, row.pod, (p) => !p?.nSteps || !p.timestepFs);
     // One exec per read: the last row of production.out and, unless the cluster's Prometheus has DCGM's numbers,
     // the GPU's utilization from nvidia-smi in the same exec (no second request).
     const fromPrometheus = await this.prometheusGpu(c.targetId, k.namespace);
@@ -424,16 +423,30 @@ export class UmbrellaService implements UmbrellaBackend {
     }
   }
 
-  /** n_steps from the start of a (finished) pod's log, when SimDeck never learned it while the window ran. */
+  /**
+   * n_steps and the timestep, from the start of a pod's main log, once per campaign (every window of it runs the same
+   * protocol); the log is read again only while `missing` says what is known is not enough. A value a later log
+   * does not print is kept from an earlier one.
+   */
+  private async runParamsFor(
+    k: KubeClients,
+    campaignId: string,
+    pod: string,
+    missing: (p: { nSteps: number | null; timestepFs: number | null } | undefined) => boolean,
+  ): Promise<{ nSteps: number | null; timestepFs: number | null }> {
+    const known = this.runParams.get(campaignId);
+    if (known && !missing(known)) return known;
+    const log = await call(k, `read the log of ${pod}`, () => k.core.readNamespacedPodLog({ name: pod, namespace: k.namespace, container: 'main', limitBytes: 256 * 1024 }));
+    const run = parseRunLog(log);
+    const params = { nSteps: run.nSteps ?? known?.nSteps ?? null, timestepFs: run.timestepFs ?? known?.timestepFs ?? null };
+    this.runParams.set(campaignId, params);
+    return params;
+  }
+
+  /** n_steps from a (finished) pod's log, when SimDeck never learned it while the window ran. */
   private async learnRunParams(k: KubeClients, campaignId: string, row: WindowRow, pod: string): Promise<void> {
     if (this.repo.window(campaignId, row.replica, row.window).nSteps !== null) return;
-    let params = this.runParams.get(campaignId);
-    if (!params?.nSteps) {
-      const head = await call(k, `read the log of ${pod}`, () => k.core.readNamespacedPodLog({ name: pod, namespace: k.namespace, container: 'main', limitBytes: 256 * 1024 }));
-      const run = parseRunLog(head);
-      params = { nSteps: run.nSteps ?? params?.nSteps ?? null, timestepFs: run.timestepFs ?? params?.timestepFs ?? null };
-      this.runParams.set(campaignId, params);
-    }
+    const params = await this.runParamsFor(k, campaignId, pod, (p) => !p?.nSteps);
     if (params.nSteps) this.repo.patch(campaignId, row.replica, row.window, { nSteps: params.nSteps });
   }
 
@@ -478,8 +491,7 @@ export class UmbrellaService implements UmbrellaBackend {
     const running = this.downloads.get(campaignId);
     if (running?.status.state === 'running') return running.status;
     const target = this.s.targets.get(c.targetId);
-    const b = await bucketClient(this.s, target);
-    if (!b) throw new ApiError('INVALID_INPUT', `No results bucket is set up for ${target.name}: import its rclone remote first.`);
+    const b = await this.requireBucket(target);
     const S = systemName(c.spec.target, c.spec.forceField);
     const rel = replica ? `${S}/replica-${replica}` : S;
     const localDir = path.join(c.resultsDir, rel);
@@ -528,10 +540,9 @@ export class UmbrellaService implements UmbrellaBackend {
   /** The seed's A10 step for the inputs only: `rclone copy --update results <remote>:<bucket>/<prefix>`, per path. */
   async uploadInputs(spec: CampaignSpec) {
     const target = this.kubeTarget(spec.targetId);
-    const b = await bucketClient(this.s, target);
-    if (!b) throw new ApiError('INVALID_INPUT', `No results bucket is set up for ${target.name}: import its rclone remote first.`);
+    const b = await this.requireBucket(target);
     const from = resultsDirFor(spec, this.s.projects.get(spec.projectId).name);
-    const patterns = (spec.requiredFiles.length ? spec.requiredFiles : DEFAULT_REQUIRED_FILES).filter((p) => !/window-\{WW\}\/$/.test(p.trim()));
+    const patterns = requiredInputPatterns(spec);
     const paths = new Set<string>();
     for (const r of range(1, spec.replicas)) for (const w of spec.windows) for (const p of expandRequiredFiles(patterns, spec.target, spec.forceField, r, w.index)) paths.add(p);
     const command = `rclone copy --update ${quote(from)} ${quote(`${b.remote.name}:${spec.bucket}/${spec.prefix}`)}`;
@@ -548,8 +559,7 @@ export class UmbrellaService implements UmbrellaBackend {
   async bucketList(campaignId: string, replica?: number) {
     const c = this.repo.get(campaignId);
     const target = this.s.targets.get(c.targetId);
-    const b = await bucketClient(this.s, target);
-    if (!b) throw new ApiError('INVALID_INPUT', `No results bucket is set up for ${target.name}: import its rclone remote first.`);
+    const b = await this.requireBucket(target);
     const S = systemName(c.spec.target, c.spec.forceField);
     const prefix = joinKey(c.spec.prefix, replica ? `${S}/replica-${replica}/` : `${S}/`);
     try {
@@ -724,6 +734,14 @@ export class UmbrellaService implements UmbrellaBackend {
     }
     return { lists, watches, execs: this.reader.reads };
   }
+}
+
+/**
+ * The required-file patterns a window must find in the bucket before it starts. Its own `…/window-{WW}/` folder is
+ * where a continuation would come from: absent before the first run, so not required.
+ */
+function requiredInputPatterns(spec: CampaignSpec): string[] {
+  return (spec.requiredFiles.length ? spec.requiredFiles : DEFAULT_REQUIRED_FILES).filter((p) => !/window-\{WW\}\/$/.test(p.trim()));
 }
 
 const NO_FILE = '__SIMDECK_NO_PRODUCTION_OUT__';
