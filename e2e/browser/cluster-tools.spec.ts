@@ -1,6 +1,7 @@
 import { expect, test, type APIRequestContext, type Page, type PlaywrightWorkerArgs } from '@playwright/test';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import { apiContext, callOk } from '../support/api.js';
 import { serve, tempWorkspace, type Served } from '../support/serve.js';
 
 // The cluster tools on the Targets page that work without reaching a cluster: the "Add tunnel" form shows the
@@ -22,15 +23,10 @@ test.afterEach(async () => {
 
 async function start(playwright: PlaywrightWorkerArgs['playwright']) {
   served = await serve(workspace);
-  apiCtx = await playwright.request.newContext({ baseURL: served.origin, extraHTTPHeaders: { authorization: `Bearer ${served.token}` } });
+  apiCtx = await apiContext(playwright, served);
 }
 
-async function call<T>(method: string, params: object = {}): Promise<T> {
-  const res = await apiCtx!.post(`/api/${method}`, { data: params });
-  const body = (await res.json()) as { ok: boolean; result: T };
-  expect(body.ok, `${method}: ${JSON.stringify(body)}`).toBe(true);
-  return body.result;
-}
+const call = <T>(method: string, params: object = {}) => callOk<T>(apiCtx!, method, params);
 
 async function openTargets(page: Page) {
   await page.goto(served!.url);

@@ -2,6 +2,7 @@ import { expect, test, type APIRequestContext, type Page, type PlaywrightWorkerA
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { apiContext, callOk } from '../support/api.js';
 import { serve, tempWorkspace, type Served } from '../support/serve.js';
 
 // A researcher gives a cluster its password. The value goes into the vault and must never come back: not in the
@@ -21,16 +22,11 @@ test.afterEach(async () => {
   fs.rmSync(workspace, { recursive: true, force: true });
 });
 
-async function call<T>(method: string, params: object = {}): Promise<T> {
-  const res = await apiCtx!.post(`/api/${method}`, { data: params });
-  const body = (await res.json()) as { ok: boolean; result: T };
-  expect(body.ok, `${method}: ${JSON.stringify(body)}`).toBe(true);
-  return body.result;
-}
+const call = <T>(method: string, params: object = {}) => callOk<T>(apiCtx!, method, params);
 
 async function start(playwright: PlaywrightWorkerArgs['playwright']) {
   served = await serve(workspace);
-  apiCtx = await playwright.request.newContext({ baseURL: served.origin, extraHTTPHeaders: { authorization: `Bearer ${served.token}` } });
+  apiCtx = await apiContext(playwright, served);
 }
 
 async function openCredentials(page: Page, targetName: string) {

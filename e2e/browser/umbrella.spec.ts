@@ -1,6 +1,7 @@
 import { expect, test, type APIRequestContext, type PlaywrightWorkerArgs } from '@playwright/test';
 import fs from 'node:fs';
 import path from 'node:path';
+import { apiContext, callOk } from '../support/api.js';
 import { serve, tempWorkspace, type Served } from '../support/serve.js';
 
 // The Umbrella area without a cluster: the kubeconfig import lists the contexts of a kubeconfig the test writes and
@@ -23,15 +24,10 @@ test.afterEach(async () => {
 
 async function start(playwright: PlaywrightWorkerArgs['playwright']) {
   served = await serve(workspace);
-  apiCtx = await playwright.request.newContext({ baseURL: served.origin, extraHTTPHeaders: { authorization: `Bearer ${served.token}` } });
+  apiCtx = await apiContext(playwright, served);
 }
 
-async function call<T>(method: string, params: object = {}): Promise<T> {
-  const res = await apiCtx!.post(`/api/${method}`, { data: params });
-  const body = (await res.json()) as { ok: boolean; result: T };
-  expect(body.ok, `${method}: ${JSON.stringify(body)}`).toBe(true);
-  return body.result;
-}
+const call = <T>(method: string, params: object = {}) => callOk<T>(apiCtx!, method, params);
 
 function writeKubeconfig(dir: string): string {
   const file = path.join(dir, 'kubeconfig.yaml');
