@@ -8,6 +8,8 @@ export default defineConfig({
     // e2e/kube-sim: the Kubernetes API simulator's own tests (incl. the real-kubectl fidelity check) and the
     // umbrella campaigns through SimDeck's core against it.
     include: ['e2e/integration/**/*.test.ts', 'e2e/kube-sim/**/*.test.ts'],
+    // Tests that stop daemons run alone afterwards (vitest.disruptive.config.ts).
+    exclude: ['e2e/integration/**/*.disruptive.test.ts', '**/node_modules/**'],
     environment: 'node',
     pool: 'forks',
     // Real daemons: SSH logins, SLURM scheduling and container starts take seconds, not milliseconds.

@@ -19,7 +19,7 @@ import {
 } from './domain.js';
 import { EnvironmentManager, InstalledManager, RecordView, RecreatePlan, RunInfo, ScoreComparison } from './reproduce.js';
 import { ResultsDownload, Campaign, CampaignPreview, CampaignSpec, GpuNode, HistogramView, ProgressSample, UmbrellaWindow, WindowAction, WindowRef, WindowStatus } from './kube.js';
-import { FleetPlan, FleetSpec } from './fleet.js';
+import { Fleet, FleetDeploySpec, FleetMember, FleetMemberAction, FleetPlan, FleetSample, FleetSpec, SwarmNodeInfo } from './fleet.js';
 import { DirListing, JobFiles, RemotePath, TailChunk, Transfer, TunnelCreate, TunnelInfo } from './files.js';
 import { ActionResult, ClusterStatus, ForeignJob, HostKeyEntry, JobAction, SshConfigHost, SshPrompt, SubmitRequest } from './slurm.js';
 
@@ -330,6 +330,76 @@ export const calls = {
     }),
     'Read a compose file (e.g. BigChem\'s) and list what SimDeck would deploy and every key it does not support.',
   ),
+  'fleets.previewDeploy': call(
+    z.object({ spec: FleetDeploySpec, gpuCount: z.number().int().min(0).max(64).optional() }).strict(),
+    FleetPlan,
+    'What deploying this fleet would create on any target (local Docker, Swarm, or the SLURM array script), with the CLI equivalents.',
+  ),
+  'fleets.deploy': call(
+    z
+      .object({
+        spec: FleetDeploySpec,
+        gpuCount: z.number().int().min(0).max(64).optional(),
+        /** The broker's management / Redis password for monitoring; kept in the vault, never in the workspace. */
+        monitorPassword: z.string().max(1000).optional(),
+        confirm: z.literal(true),
+      })
+      .strict(),
+    Fleet,
+    'Deploy a fleet: containers on local Docker, a stack on Swarm, or a worker array through the SLURM backend. A failure halfway removes what was created.',
+  ),
+  'fleets.deployCompose': call(
+    z
+      .object({
+        projectId: id,
+        targetId: id,
+        name: z.string().trim().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'a fleet name is lowercase letters, digits, "-" and "_" (at most 40)'),
+        text: z.string().min(1, 'the compose file is empty').max(2_000_000),
+        env: z.record(z.string(), z.string()).default({}),
+        /** The researcher saw the keys SimDeck does not support (fleets.importCompose) and deploys without them. */
+        ignoreUnsupported: z.boolean().default(false),
+        confirm: z.literal(true),
+      })
+      .strict(),
+    Fleet,
+    'Deploy a compose file like `docker compose up -d` (local Docker) or `docker stack deploy` (Swarm); refused while it has unsupported keys unless ignoreUnsupported.',
+  ),
+  'fleets.list': call(z.object({ projectId: id.optional() }).strict(), z.array(Fleet), 'Fleets, newest first (removed ones included).'),
+  'fleets.get': call(
+    z.object({ fleetId: id }).strict(),
+    z.object({ fleet: Fleet, members: z.array(FleetMember), nodes: z.array(SwarmNodeInfo) }),
+    'A fleet with every member (container, Swarm task or array task) and, on Swarm, the nodes with their GPU resources.',
+  ),
+  'fleets.scale': call(z.object({ fleetId: id, workers: z.number().int().min(0).max(10_000) }).strict(), Fleet, 'Set the number of workers.'),
+  'fleets.act': call(
+    z.object({ fleetId: id, members: z.array(z.string().min(1)).min(1).max(1000), action: FleetMemberAction }).strict(),
+    z.array(z.object({ member: z.string(), ok: z.boolean(), command: z.string(), message: z.string() })),
+    'Restart, stop or remove single workers (containers; on Swarm a restart replaces the task; on SLURM stop/remove cancels the array task).',
+  ),
+  'fleets.logs': call(
+    z.object({ fleetId: id, member: z.string().min(1), tail: z.number().int().min(1).max(100_000).default(500) }).strict(),
+    z.object({ member: z.string(), text: z.string() }),
+    "A member's log (stdout and stderr demultiplexed; a Swarm service's log; an array task's output file).",
+  ),
+  'fleets.history': call(z.object({ fleetId: id }).strict(), z.array(FleetSample), 'Samples of workers online, queue depth, consumers, CPU and memory over time (oldest first).'),
+  'fleets.teardown': call(
+    z.object({ fleetId: id, confirm: z.literal(true) }).strict(),
+    Fleet,
+    'Remove exactly what the fleet created (containers, networks, volumes by its label; the stack; or scancel the array and close its tunnel).',
+  ),
+  'fleets.stacks': call(
+    z.object({ targetId: id }).strict(),
+    z.object({
+      stacks: z.array(z.object({ namespace: z.string(), services: z.number().int(), fleetId: z.string().nullable() })),
+      routingMesh: z.object({ available: z.boolean(), detail: z.string() }),
+    }),
+    'Stacks on a Swarm (deployed by SimDeck or by `docker stack deploy`), and whether the ingress routing mesh works there.',
+  ),
+  'fleets.adoptStack': call(
+    z.object({ projectId: id, targetId: id, namespace: z.string().min(1).max(63) }).strict(),
+    Fleet,
+    'Watch a stack deployed with the docker CLI as a fleet (scale, logs, teardown like `docker stack rm`).',
+  ),
   'kube.contexts': call(
     z.object({ path: z.string().optional() }).strict(),
     z.object({
@@ -446,6 +516,7 @@ export const events = {
   'transfers.changed': Transfer,
   'tunnels.changed': TunnelInfo,
   'tunnels.removed': z.object({ id: z.string() }),
+  'fleets.changed': Fleet,
   'umbrella.download': ResultsDownload,
   'umbrella.changed': z.object({ campaignId: z.string(), windows: z.array(WindowStatus), campaign: Campaign.optional() }),
 } as const;

@@ -100,6 +100,13 @@ for f in /etc/slurm/slurm.conf /etc/slurm/slurmdbd.conf; do
   [ -L "$f" ] && case $(readlink "$f") in "$STATE"/*) rm -f "$f" ;; esac
 done
 
+# --- brokers (up.sh do_brokers; paths and the epmd port as set there) -----------------------------------------
+stop_pid rabbitmq "$STATE/rabbitmq/rabbitmq.pid" beam.smp 30
+# The Erlang VM started its own epmd on our private port; ask exactly that one to exit (a host epmd on 4369, or one
+# of another node on ours, is left alone: -kill refuses while a node is still registered).
+[ -x /usr/bin/epmd ] && ERL_EPMD_PORT=4371 /usr/bin/epmd -kill >/dev/null 2>&1 && echo "stopped epmd (port 4371)"
+stop_pid redis "$STATE/redis/redis.pid" redis-server
+
 # --- sshd ----------------------------------------------------------------------------------------------------
 stop_pid sshd "$SSHD_PID" sshd
 

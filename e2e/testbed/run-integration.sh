@@ -24,6 +24,12 @@ cd "$ROOT" || exit 1
 export SIMDECK_KUBECTL="${SIMDECK_KUBECTL:-${SIMDECK_TESTBED_DIR:-/tmp/simdeck-testbed}/debian-kubectl/usr/bin/kubectl}"
 npx vitest run --config vitest.integration.config.ts "$@"
 status=$?
+# Tests that restart test-bed daemons (dockerd), alone so no other test sees the daemon go away.
+if [ $# -eq 0 ]; then
+  npx vitest run --config vitest.disruptive.config.ts
+  d=$?
+  [ $status -eq 0 ] && status=$d
+fi
 # UI flows against the same test bed (Playwright + Debian chromium; needs `npm run build`). Skipped when a file
 # filter was given, so "npm run test:integration -- files" runs just that vitest file.
 if [ $# -eq 0 ]; then

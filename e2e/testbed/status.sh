@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Show whether each test-bed component is up: its pid file names a live process AND a real probe answers
-# (ssh true, munge round trip, mariadb ping, sacctmgr, sinfo, docker version + swarm state).
-# Usage: status.sh [ssh|slurm|docker]...   (default: all). Exit status: number of components that are down.
+# (ssh true, munge round trip, mariadb ping, sacctmgr, sinfo, docker version + swarm state, redis INFO,
+# RabbitMQ /api/overview).
+# Usage: status.sh [ssh|slurm|docker|brokers]...   (default: all). Exit status: number of components that are down.
 set -uo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=SCRIPTDIR/lib.sh
@@ -37,12 +38,19 @@ check_docker() {
   report swarm "$DOCKERD_PID" dockerd sh -c "docker -H unix://$DOCKER_SOCK info -f 'swarm {{.Swarm.LocalNodeState}}' | grep -x 'swarm active'"
 }
 
-[ $# -eq 0 ] && set -- ssh slurm docker
+check_brokers() {   # ports and files as in up.sh do_brokers
+  report redis "$STATE/redis/redis.pid" redis-server env REDISCLI_AUTH="$(cat "$STATE/redis/password" 2>/dev/null)" \
+    sh -c "redis-cli -h 127.0.0.1 -p 6391 info server | grep '^redis_version' | tr -d '\r'"
+  report rabbitmq "$STATE/rabbitmq/rabbitmq.pid" beam.smp sh -c \
+    "curl -sf -u simdeck:\$(cat '$STATE/rabbitmq/password') http://127.0.0.1:15673/api/overview | grep -o '\"rabbitmq_version\":\"[^\"]*\"'"
+}
+
+[ $# -eq 0 ] && set -- ssh slurm docker brokers
 for what in "$@"; do
   case $what in
-    all) check_ssh; check_slurm; check_docker ;;
-    ssh) check_ssh ;; slurm) check_slurm ;; docker) check_docker ;;
-    *) echo "usage: status.sh [ssh|slurm|docker]..." >&2; exit 2 ;;
+    all) check_ssh; check_slurm; check_docker; check_brokers ;;
+    ssh) check_ssh ;; slurm) check_slurm ;; docker) check_docker ;; brokers) check_brokers ;;
+    *) echo "usage: status.sh [ssh|slurm|docker|brokers]..." >&2; exit 2 ;;
   esac
 done
 [ -f "$STATE/testbed.env" ] && echo "env file: $STATE/testbed.env" || echo "env file: missing ($STATE/testbed.env)"

@@ -3,7 +3,8 @@
 #   ssh    real OpenSSH on 127.0.0.1:$SIMDECK_TESTBED_SSH_PORT (2222), key auth for user slurmuser, sftp, forwarding
 #   slurm  munged, MariaDB (127.0.0.1:3307) + slurmdbd (so sacct works), slurmctld + slurmd, one node, partition debug
 #   docker dockerd on unix://$STATE/docker.sock, Swarm initialised, image local/busybox:latest (no registry needed)
-# Usage: up.sh [all|apt|ssh|slurm|docker|kubectl]...   (default: all). Idempotent: what already runs is left alone.
+#   brokers Redis 127.0.0.1:6391 (password) and RabbitMQ (AMQP 127.0.0.1:5673, management API :15673, user simdeck)
+# Usage: up.sh [all|apt|ssh|slurm|docker|kubectl|brokers]...   (default: all). Idempotent: what already runs is left alone.
 # State: ${SIMDECK_TESTBED_DIR:-/tmp/simdeck-testbed}. At the end it writes $STATE/testbed.env for the tests.
 # Stop with down.sh, check with status.sh. Background and gotchas: shared/notes/testbed.md.
 set -euo pipefail
@@ -51,7 +52,7 @@ ensure_pkgs() {
 
 do_apt() {
   # shellcheck disable=SC2086
-  ensure_pkgs $PKGS_SSH $PKGS_SLURM $PKGS_DOCKER
+  ensure_pkgs $PKGS_SSH $PKGS_SLURM $PKGS_DOCKER $PKGS_BROKERS
   step "packages present"
 }
 
@@ -322,6 +323,111 @@ do_kubectl() {
   step "kubectl $("$D/usr/bin/kubectl" version --client --short 2>/dev/null || true) at $D/usr/bin/kubectl"
 }
 
+# --- brokers: Redis and RabbitMQ for the fleet monitor's tests (e2e/integration/fleet-monitor.test.ts) ---------
+# BigChem uses RabbitMQ (AMQP + management API) as broker and Redis as result backend, or Redis for both on SLURM
+# (shared/notes/nrp-and-bigchem.md B1, B13). Both run from Debian's packages as plain processes on loopback-only,
+# non-default ports, so a broker the machine already runs on 5672/6379/15672 is never touched.
+# Debian's celery/kombu/amqp give the tests a real Celery worker (a real AMQP consumer).
+PKGS_BROKERS="redis-server rabbitmq-server python3-celery python3-kombu python3-amqp"
+REDIS_PORT=6391
+RABBIT_AMQP_PORT=5673 RABBIT_MGMT_PORT=15673 RABBIT_DIST_PORT=25673
+# Erlang's port mapper: our own epmd on our own port, so down.sh can stop it without touching a host epmd (4369).
+RABBIT_EPMD_PORT=4371
+RABBIT_USER=simdeck
+
+# new_secret <file>: a random hex password kept in <file> (mode 600); an existing one is reused. (od reads a fixed
+# count: `tr </dev/urandom | head` would die of SIGPIPE, and pipefail + set -e would end the script.)
+rand_hex() { od -An -N"$1" -tx1 /dev/urandom | tr -d ' \n'; }
+new_secret() {
+  [ -s "$1" ] || { rand_hex 16 > "$1"; chmod 600 "$1"; }
+}
+
+do_redis() {
+  local D=$STATE/redis; mkdir -p "$D"
+  new_secret "$D/password"
+  # requirepass in a 600 config file rather than on the command line, where ps would show it
+  cat > "$D/redis.conf" <<CFG
+bind 127.0.0.1
+port $REDIS_PORT
+protected-mode yes
+daemonize yes
+pidfile $D/redis.pid
+logfile $D/redis.log
+dir $D
+save ""
+appendonly no
+requirepass $(cat "$D/password")
+CFG
+  chmod 600 "$D/redis.conf"
+  if pid_of "$D/redis.pid" redis-server >/dev/null; then step "redis already up (pid $(cat "$D/redis.pid"))"; return; fi
+  /usr/bin/redis-server "$D/redis.conf"   # daemonizes and writes the pid file
+  # REDISCLI_AUTH instead of -a: no password in ps and no "using a password on the command line" warning
+  wait_for 15 "$D/redis.log" env REDISCLI_AUTH="$(cat "$D/password")" \
+    sh -c "redis-cli -h 127.0.0.1 -p $REDIS_PORT ping | grep -qx PONG"
+  step "redis up on 127.0.0.1:$REDIS_PORT (pid $(cat "$D/redis.pid"))"
+}
+
+# rabbit_env: what the RabbitMQ scripts and the Erlang VM need to stay inside $STATE/rabbitmq.
+rabbit_env() {
+  local D=$STATE/rabbitmq
+  export HOME=$D/home   # Erlang reads/creates $HOME/.erlang.cookie; rabbitmqctl must see the same cookie
+  export RABBITMQ_NODENAME=simdeck@localhost RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 RABBITMQ_NODE_PORT=$RABBIT_AMQP_PORT
+  export RABBITMQ_DIST_PORT=$RABBIT_DIST_PORT ERL_EPMD_PORT=$RABBIT_EPMD_PORT ERL_EPMD_ADDRESS=127.0.0.1
+  export RABBITMQ_CONF_ENV_FILE=$D/rabbitmq-env.conf   # not /etc/rabbitmq/rabbitmq-env.conf
+  export RABBITMQ_CONFIG_FILE=$D/rabbitmq.conf RABBITMQ_ADVANCED_CONFIG_FILE=$D/advanced.config
+  export RABBITMQ_ENABLED_PLUGINS_FILE=$D/enabled_plugins RABBITMQ_PID_FILE=$D/rabbitmq.pid
+  export RABBITMQ_MNESIA_BASE=$D/mnesia RABBITMQ_LOG_BASE=$D/log RABBITMQ_LOGS=$D/log/rabbit.log
+  # The Erlang distribution port would otherwise listen on all interfaces
+  export RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS='-kernel inet_dist_use_interface {127,0,0,1}'
+}
+
+do_rabbitmq() {
+  local D=$STATE/rabbitmq; mkdir -p "$D/home" "$D/mnesia" "$D/log"
+  # A fresh password means a fresh database: the user is created from the config on the first boot only.
+  [ -s "$D/password" ] || rm -rf "${D:?}/mnesia"/*
+  new_secret "$D/password"
+  [ -s "$D/home/.erlang.cookie" ] || { rand_hex 16 > "$D/home/.erlang.cookie"; chmod 400 "$D/home/.erlang.cookie"; }
+  : > "$D/rabbitmq-env.conf"
+  echo '[rabbitmq_management].' > "$D/enabled_plugins"   # read at boot: no rabbitmq-plugins call needed
+  echo '[].' > "$D/advanced.config"
+  # default_user: created with these tags and permissions when the database is new, instead of guest (which
+  # could only log in from localhost anyway). Saves three rabbitmqctl runs of ~1 s each.
+  cat > "$D/rabbitmq.conf" <<CFG
+listeners.tcp.default = 127.0.0.1:$RABBIT_AMQP_PORT
+management.tcp.ip = 127.0.0.1
+management.tcp.port = $RABBIT_MGMT_PORT
+default_user = $RABBIT_USER
+default_pass = $(cat "$D/password")
+default_user_tags.administrator = true
+default_permissions.configure = .*
+default_permissions.read = .*
+default_permissions.write = .*
+# queue stats every 1 s instead of 5 s, so tests see a publish or a drain sooner
+collect_statistics_interval = 1000
+log.console = false
+log.file.level = info
+CFG
+  chmod 600 "$D/rabbitmq.conf"
+  if pid_of "$D/rabbitmq.pid" beam.smp >/dev/null; then
+    step "rabbitmq already up (pid $(cat "$D/rabbitmq.pid"))"
+  else
+    # The scripts under /usr/lib/rabbitmq/bin run as the caller (root here); /usr/sbin/rabbitmq-server would
+    # switch to the rabbitmq user, who cannot write into our state dir.
+    ( rabbit_env; setsid -f /usr/lib/rabbitmq/bin/rabbitmq-server </dev/null >>"$D/log/stdout.log" 2>&1 )
+    wait_for 60 "$D/log/rabbit.log" curl -sf -u "$RABBIT_USER:$(cat "$D/password")" \
+      "http://127.0.0.1:$RABBIT_MGMT_PORT/api/overview"
+    wait_for 5 "$D/log/rabbit.log" test -s "$D/rabbitmq.pid"
+    step "rabbitmq up: amqp 127.0.0.1:$RABBIT_AMQP_PORT, management http://127.0.0.1:$RABBIT_MGMT_PORT (pid $(cat "$D/rabbitmq.pid"))"
+  fi
+}
+
+do_brokers() {
+  # shellcheck disable=SC2086
+  ensure_pkgs $PKGS_BROKERS
+  do_redis
+  do_rabbitmq
+}
+
 # --- env file for the tests -----------------------------------------------------------------------------------
 write_env() {
   local fp='' ver=''
@@ -347,6 +453,17 @@ SIMDECK_TB_DOCKER_HOST=unix://$DOCKER_SOCK
 SIMDECK_TB_DOCKER_IMAGE=local/busybox:latest
 SIMDECK_TB_KUBECTL=$STATE/debian-kubectl/usr/bin/kubectl
 ENV
+  # Brokers: only once do_brokers has run (the password files exist); tests skip the broker suite otherwise.
+  if [ -s "$STATE/redis/password" ] && [ -s "$STATE/rabbitmq/password" ]; then
+    cat >> "$STATE/testbed.env.tmp" <<ENV
+SIMDECK_TB_REDIS_URL=redis://127.0.0.1:$REDIS_PORT/0
+SIMDECK_TB_REDIS_PASSWORD_FILE=$STATE/redis/password
+SIMDECK_TB_RABBITMQ_MGMT_URL=http://127.0.0.1:$RABBIT_MGMT_PORT
+SIMDECK_TB_RABBITMQ_AMQP_URL=amqp://$RABBIT_USER:$(cat "$STATE/rabbitmq/password")@127.0.0.1:$RABBIT_AMQP_PORT//
+SIMDECK_TB_RABBITMQ_USER=$RABBIT_USER
+SIMDECK_TB_RABBITMQ_PASSWORD_FILE=$STATE/rabbitmq/password
+ENV
+  fi
   mv "$STATE/testbed.env.tmp" "$STATE/testbed.env"
   step "wrote $STATE/testbed.env"
 }
@@ -354,13 +471,14 @@ ENV
 [ $# -eq 0 ] && set -- all
 for what in "$@"; do
   case $what in
-    all) do_apt; do_ssh; do_slurm; do_docker; do_kubectl ;;
+    all) do_apt; do_ssh; do_slurm; do_docker; do_kubectl; do_brokers ;;
     apt) do_apt ;;
     ssh) do_ssh ;;
     slurm) do_slurm ;;
     docker) do_docker ;;
     kubectl) do_kubectl ;;
-    *) echo "usage: up.sh [all|apt|ssh|slurm|docker|kubectl]..." >&2; exit 2 ;;
+    brokers) do_brokers ;;
+    *) echo "usage: up.sh [all|apt|ssh|slurm|docker|kubectl|brokers]..." >&2; exit 2 ;;
   esac
 done
 write_env

@@ -25,6 +25,8 @@ import { kubeHandlers } from './handlers/kube.js';
 import { fleetHandlers } from './handlers/fleets.js';
 import { createUmbrellaBackend } from '../kube/campaigns/backend.js';
 import type { UmbrellaServiceOptions } from '../kube/campaigns/service.js';
+import { createFleetBackend } from '../fleets/backend.js';
+import type { FleetServiceOptions } from '../fleets/service.js';
 import { createFilesBackend } from '../files/backend.js';
 import { createTunnelsBackend } from '../tunnels/backend.js';
 import { createSlurmBackend } from './slurm-backend.js';
@@ -43,6 +45,8 @@ export interface CoreOptions {
   logToStderr?: boolean;
   /** Tuning of the umbrella service (tests run the progress reader faster). */
   umbrella?: UmbrellaServiceOptions;
+  /** Tuning of the fleet observers (tests look more often). */
+  fleets?: FleetServiceOptions;
 }
 
 export interface Core {
@@ -104,6 +108,8 @@ export function createCore(opts: CoreOptions): Core {
   void tunnels.startAuto().catch((err: unknown) => log.warn('tunnels did not start', { error: String(err) }));
   const umbrella = createUmbrellaBackend(s, opts.umbrella);
   void umbrella.resume().catch((err: unknown) => log.warn('umbrella watches did not start', { error: String(err) }));
+  const fleets = createFleetBackend(s, { slurm, files, tunnels }, opts.fleets ?? fleetTuningFromEnv());
+  void fleets.resume().catch((err: unknown) => log.warn('fleet observers did not start', { error: String(err) }));
   const handlers: Handlers = {
     ...miscHandlers(s),
     ...projectHandlers(s),
@@ -113,7 +119,7 @@ export function createCore(opts: CoreOptions): Core {
     ...filesHandlers(files),
     ...tunnelsHandlers(tunnels),
     ...kubeHandlers(s, umbrella),
-    ...fleetHandlers(s),
+    ...fleetHandlers(s, fleets),
   };
   const router = createRouter(handlers, log);
   log.info('core started', { shell: opts.shell, version: opts.version, workspace: opts.workspaceDir, vault: opts.vault.backend });
@@ -121,6 +127,7 @@ export function createCore(opts: CoreOptions): Core {
     call: router,
     logFile: log.file,
     async close() {
+      await fleets.close();
       await umbrella.close();
       await tunnels.close();
       await files.close();
@@ -131,4 +138,15 @@ export function createCore(opts: CoreOptions): Core {
       log.info('core stopped');
     },
   };
+}
+
+/** SIMDECK_FLEET_INTERVAL_MS / SIMDECK_FLEET_SAMPLE_MS: faster fleet looks for the browser-shell tests. */
+function fleetTuningFromEnv(env: NodeJS.ProcessEnv = process.env): FleetServiceOptions {
+  const n = (v: string | undefined) => (v && /^\d+$/.test(v) ? Number(v) : undefined);
+  const out: FleetServiceOptions = {};
+  const interval = n(env.SIMDECK_FLEET_INTERVAL_MS);
+  const sample = n(env.SIMDECK_FLEET_SAMPLE_MS);
+  if (interval !== undefined) out.intervalMs = interval;
+  if (sample !== undefined) out.sampleMs = sample;
+  return out;
 }

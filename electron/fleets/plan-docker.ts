@@ -2,6 +2,7 @@
 // docker-compose.yaml: a bridge network, named volumes, a RabbitMQ broker, a Redis backend and N Celery
 // workers. Pure: returns Engine API create bodies and the equivalent CLI lines; deploying is someone else's job.
 // Notes: shared/notes/nrp-and-bigchem.md B1, B2, B10, B11.
+import { ApiError } from '../../shared/errors.js';
 import type { FleetPlan, FleetSpec, PlannedResource, WorkerSpec } from '../../shared/fleet.js';
 import { commandLine } from '../core/shell-quote.js';
 import {
@@ -40,6 +41,7 @@ export interface FleetServices {
 
 /** Broker/backend layout shared by the local and Swarm planners. */
 export function fleetServices(spec: FleetSpec): FleetServices {
+  if (spec.workers.image.trim() === '') throw new ApiError('INVALID_INPUT', 'The worker image is required for a Docker or Swarm fleet (e.g. local/bigchem-worker:latest).', { field: 'workers.image' });
   const rabbit = spec.broker.kind === 'rabbitmq';
   const volumes: FleetServices['volumes'] = [];
   if (rabbit) volumes.push({ name: 'broker', target: BROKER_DATA, of: 'broker' });

@@ -58,6 +58,12 @@ function checkOneLine(field: string, v: string): string {
   return v;
 }
 
+/** Exports a URL, or (when the setup lines provide it, e.g. with a password) stops the task early if they did not. */
+function urlLine(name: string, url: string): string {
+  if (url !== '') return `export ${name}=${quote(url)}`;
+  return `: "\${${name}:?${name} is not set: export it in a setup line, e.g. source ~/.bigchem/urls.env}"`;
+}
+
 export function renderWorkerArray(opts: WorkerArrayOptions): WorkerArray {
   const name = checkPattern('The job name', opts.name, /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'letters, digits, "_", "." and "-"');
   const workers = checkInt('The number of workers', opts.workers, 1, 100_000);
@@ -107,8 +113,8 @@ export function renderWorkerArray(opts: WorkerArrayOptions): WorkerArray {
     '# Setup (verbatim)',
     ...opts.setup,
     '',
-    `export BIGCHEM_BROKER_URL=${quote(opts.brokerUrl)}`,
-    `export BIGCHEM_BACKEND_URL=${quote(opts.backendUrl)}`,
+    urlLine('BIGCHEM_BROKER_URL', opts.brokerUrl),
+    urlLine('BIGCHEM_BACKEND_URL', opts.backendUrl),
     `exec ${worker}`,
     '',
   ];

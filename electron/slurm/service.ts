@@ -15,8 +15,9 @@ import type { PolicyDecision } from './policy.js';
 import { ClusterPoller } from './poller.js';
 import type { PollResult } from './poller.js';
 import { SlurmRepo } from './repo.js';
-import { display, plan, reconcile, runSubmission, sbatchCommand, writeIntent, writeResubmitIntent } from './submit.js';
-import type { SubmitDeps } from './submit.js';
+import { baseDir, display, plan, reconcile, runSubmission, sanitizeFolder, sbatchCommand, scriptFileName, writeIntent, writeResubmitIntent } from './submit.js';
+import type { PlannedSubmission, SubmitDeps } from './submit.js';
+import { TAG_PREFIX } from './poller.js';
 
 export interface SlurmServiceOptions {
   db: Db;
@@ -138,6 +139,52 @@ export class SlurmService {
     this.opts.onChanged?.(intents.map((j) => j.id));
     this.follow(req.targetIds);
     return Promise.all(intents.map((j) => runSubmission(this.deps, j)));
+  }
+
+  /**
+   * Submits a ready-made batch script (e.g. a worker fleet's array) in the project's folder on one cluster, through
+   * the same intent → sbatch → reconcile path as submit(). `script` gets the job's folder (for its log paths) and
+   * returns the text plus sbatch options; `array` is what SimDeck tracks the tasks by.
+   */
+  async submitScript(req: {
+    projectId: string;
+    targetId: string;
+    name: string;
+    folder: string[];
+    array: string;
+    script: (dir: string) => { text: string; sbatchArgs: string[] };
+  }): Promise<Job> {
+    const target = this.opts.getTarget(req.targetId);
+    const dir = await this.folderFor(req.projectId, req.targetId, req.folder);
+    const { text, sbatchArgs } = req.script(dir);
+    const scriptName = (jobId: string) => `${dir}/${scriptFileName(req.name, jobId)}`;
+    const planned: PlannedSubmission = {
+      target,
+      dir,
+      scriptText: text,
+      scriptName,
+      sbatchArgs: (jobId) => ['sbatch', '--parsable', `--comment=${TAG_PREFIX}${jobId}`, ...sbatchArgs, scriptName(jobId)],
+      dependencyRemoteIds: [],
+    };
+    // "template" only labels the row: the script text is saved as given and used for resubmissions.
+    const intent = writeIntent(this.deps, planned, { projectId: req.projectId, name: req.name, template: 'cpu', values: {}, folder: req.folder, array: req.array }, { groupId: null });
+    this.opts.onChanged?.([intent.id]);
+    this.follow([target.id]);
+    return runSubmission(this.deps, intent);
+  }
+
+  /** A job folder on the cluster: <SimDeck folder>/<project>/<folder…> (asks the cluster for $HOME if needed). */
+  async folderFor(projectId: string, targetId: string, folder: string[]): Promise<string> {
+    const target = this.opts.getTarget(targetId);
+    if (target.kind !== 'slurm') throw new ApiError('INVALID_INPUT', `Target "${target.name}" is not a SLURM cluster.`);
+    return [await baseDir(this.opts.runner, target), sanitizeFolder(this.opts.projectName(projectId)), ...folder].join('/');
+  }
+
+  /** The tasks of an array job SimDeck has seen so far (one row per task, by task index). */
+  arrayTasks(jobId: string): Job[] {
+    const job = this.repo.get(jobId);
+    if (!job?.targetId) return [];
+    return (this.repo.childrenByParent(job.targetId).get(jobId) ?? []).sort((a, b) => Number(a.details.arrayTaskId) - Number(b.details.arrayTaskId));
   }
 
   // ---- act -------------------------------------------------------------------------------------------------

@@ -51,7 +51,7 @@ export interface PlannedSubmission {
   dependencyRemoteIds: string[];
 }
 
-function scriptFileName(name: string, jobId: string): string {
+export function scriptFileName(name: string, jobId: string): string {
   return `${sanitizeFolder(name).slice(0, 40)}-${jobId.slice(0, 8)}.sbatch`;
 }
 

@@ -238,6 +238,48 @@ CREATE TABLE window_manifests (
 CREATE INDEX window_manifests_window ON window_manifests (campaign_id, replica, window);
 `,
   },
+  {
+    version: 6,
+    name: 'fleets',
+    sql: `
+-- Worker fleets (broker + backend + N workers) on local Docker, a Swarm or as a SLURM array. The spec is the
+-- wizard's (or the compose file's) so a fleet can be scaled and torn down later; details hold what the deploy
+-- made (SLURM job id, tunnel id, compose text). Samples keep queue depth and worker counts for the charts.
+CREATE TABLE fleets (
+  id            TEXT PRIMARY KEY,
+  project_id    TEXT NOT NULL REFERENCES projects (id) ON DELETE CASCADE,
+  target_id     TEXT NOT NULL REFERENCES targets (id) ON DELETE RESTRICT,
+  name          TEXT NOT NULL,
+  target_kind   TEXT NOT NULL CHECK (target_kind IN ('local-docker', 'swarm', 'slurm')),
+  source        TEXT NOT NULL CHECK (source IN ('wizard', 'compose', 'cli-stack')),
+  state         TEXT NOT NULL,
+  message       TEXT NOT NULL DEFAULT '',
+  spec          TEXT,
+  details       TEXT NOT NULL DEFAULT '{}',
+  desired       INTEGER NOT NULL DEFAULT 0,
+  running       INTEGER NOT NULL DEFAULT 0,
+  crash_looping TEXT NOT NULL DEFAULT '[]',
+  monitor_state TEXT NOT NULL DEFAULT '',
+  created_at    TEXT NOT NULL,
+  updated_at    TEXT NOT NULL
+);
+CREATE INDEX fleets_project ON fleets (project_id, created_at);
+-- One live fleet per name and target: the name labels every container, service and array job it makes
+-- (a failed deploy rolled back what it made, so its name is free again).
+CREATE UNIQUE INDEX fleets_live_name ON fleets (target_id, name) WHERE state NOT IN ('removed', 'failed');
+
+CREATE TABLE fleet_samples (
+  fleet_id       TEXT NOT NULL REFERENCES fleets (id) ON DELETE CASCADE,
+  at             TEXT NOT NULL,
+  workers_online INTEGER NOT NULL,
+  queue_depth    REAL,
+  consumers      REAL,
+  cpu_percent    REAL,
+  mem_bytes      REAL
+);
+CREATE INDEX fleet_samples_fleet ON fleet_samples (fleet_id, at);
+`,
+  },
 ];
 
 export const checksum = (sql: string) => createHash('sha256').update(sql).digest('hex');

@@ -5,6 +5,7 @@ import { api } from '../api/index.js';
 import { useActivity } from './activity.js';
 import { useApp } from './app.js';
 import { useClusters } from './clusters.js';
+import { useFleets } from './fleets.js';
 import { useJobs } from './jobs.js';
 import { useProjects } from './projects.js';
 import { useReproduce } from './reproduce.js';
@@ -92,6 +93,8 @@ function startLiveUpdates(): void {
     client.on('transfers.changed', (t) => useTransfers.getState().onChanged(t)),
     client.on('tunnels.changed', (t) => useTunnels.getState().onChanged(t)),
     client.on('tunnels.removed', (p) => useTunnels.getState().onRemoved(p.id)),
+    // Worker fleets: each event is the whole fleet, upserted into the list.
+    client.on('fleets.changed', (f) => useFleets.getState().onChanged(f)),
     // Umbrella campaigns: only the windows that changed, merged by replica:window.
     client.on('umbrella.changed', (p) => useUmbrella.getState().onChanged(p)),
     // Results downloads of campaigns report progress and their end.
