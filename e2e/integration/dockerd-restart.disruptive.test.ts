@@ -9,6 +9,8 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Project, Target } from '../../shared/domain.js';
 import type { Fleet, FleetMember } from '../../shared/fleet.js';
 import { ok, openTempCore, type TempCore } from '../../electron/testing/temp-core.js';
+import Docker from 'dockerode';
+import { ensureIdleImage } from '../support/idle-image.js';
 import { loadTestbed, need } from './testbed.js';
 
 const HERE = new URL('.', import.meta.url).pathname;
@@ -33,7 +35,7 @@ beforeAll(async () => {
   t = openTempCore(undefined, { fleets: { intervalMs: 500, sampleMs: 2000, maxBackoffMs: 2000 } });
   const project = await ok<Project>(t.core, 'projects.create', { name: 'Restart IT' });
   const target = await ok<Target>(t.core, 'targets.create', { name: 'docker', kind: 'local-docker', settings: { socketPath: need(tb, 'SIMDECK_TB_DOCKER_SOCKET') } });
-  const image = need(tb, 'SIMDECK_TB_DOCKER_IMAGE');
+  const image = await ensureIdleImage(new Docker({ socketPath: need(tb, 'SIMDECK_TB_DOCKER_SOCKET') }), need(tb, 'SIMDECK_TB_DOCKER_IMAGE'));
   fleet = await ok<Fleet>(t.core, 'fleets.deploy', {
     spec: {
       projectId: project.id,

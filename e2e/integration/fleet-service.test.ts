@@ -10,9 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Project, Target } from '../../shared/domain.js';
 import type { Fleet, FleetMember, FleetSample } from '../../shared/fleet.js';
 import { fails, ok, openTempCore, type TempCore } from '../../electron/testing/temp-core.js';
+import { IDLE_IMAGE as IDLE, ensureIdleImage } from '../support/idle-image.js';
 import { loadTestbed, need } from './testbed.js';
 
-const IDLE = 'local/idle:latest';
 const P = process.pid;
 let t: TempCore;
 let project: Project;
@@ -22,19 +22,6 @@ let localTarget: Target;
 let swarmTarget: Target;
 
 const cli = (...args: string[]) => execFileSync('/usr/bin/docker', ['-H', host, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-
-/** An image whose default command keeps running (busybox's sh exits at once): broker/backend stand-ins. */
-async function idleImage(): Promise<void> {
-  try {
-    await docker.getImage(IDLE).inspect();
-    return;
-  } catch {
-    // made below
-  }
-  const c = await docker.createContainer({ Image: need(loadTestbed(), 'SIMDECK_TB_DOCKER_IMAGE'), Cmd: ['true'] });
-  await c.commit({ repo: 'local/idle', tag: 'latest', changes: 'CMD ["sleep","3600"]' });
-  await c.remove();
-}
 
 async function until<T>(what: string, probe: () => Promise<T>, good: (v: T) => boolean, ms = 60_000): Promise<T> {
   const end = Date.now() + ms;
@@ -64,7 +51,7 @@ beforeAll(async () => {
   const tb = loadTestbed();
   host = need(tb, 'SIMDECK_TB_DOCKER_HOST');
   docker = new Docker({ socketPath: need(tb, 'SIMDECK_TB_DOCKER_SOCKET') });
-  await idleImage();
+  await ensureIdleImage(docker, need(tb, 'SIMDECK_TB_DOCKER_IMAGE'));
   t = openTempCore(undefined, { fleets: { intervalMs: 500, sampleMs: 1000, maxBackoffMs: 2000 } });
   project = await ok<Project>(t.core, 'projects.create', { name: 'Fleets IT' });
   localTarget = await ok<Target>(t.core, 'targets.create', { name: 'test-bed docker', kind: 'local-docker', settings: { socketPath: need(tb, 'SIMDECK_TB_DOCKER_SOCKET') } });
