@@ -92,6 +92,25 @@ describe('parseCompose: BigChem fire.yaml (B6)', () => {
   });
 });
 
+describe('parseCompose: top-level volumes, networks and secrets', () => {
+  it('lists external and renamed volumes and networks (SimDeck would create its own), but takes external secrets', () => {
+    const r = parseCompose(
+      [
+        'services:',
+        '  worker: { image: w, volumes: [data:/data, cache:/c], secrets: [token] }',
+        'volumes: { data: { external: true }, cache: { name: shared-cache }, plain: {} }',
+        'networks: { fabric: { external: true }, other: { external: false } }',
+        'secrets: { token: { external: true } }',
+      ].join('\n'),
+      { mode: 'stack' },
+    );
+    expect(r.unsupported.map((u) => u.path).sort()).toEqual(['networks.fabric.external', 'volumes.cache.name', 'volumes.data.external']);
+    expect(r.unsupported.find((u) => u.path === 'volumes.data.external')?.why).toMatch(/creates volumes as <project>_data/);
+    expect(r.volumes).toEqual(['data', 'cache', 'plain']);
+    expect(r.secrets).toEqual(['token']);
+  });
+});
+
 describe('parseCompose: other keys', () => {
   it('reports unknown and unsupported keys with dotted paths, and reads long syntax', () => {
     const r = parseCompose(

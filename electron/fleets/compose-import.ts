@@ -565,8 +565,17 @@ function topNames(ctx: Ctx, key: string, v: Json | undefined): string[] {
   }
   for (const [k, x] of Object.entries(v)) {
     if (!isObj(x)) continue;
-    for (const opt of Object.keys(x)) {
-      if (opt !== 'external' && opt !== 'name') ctx.skip(`${key}.${k}.${opt}`, `${key} options other than external and name are not supported`);
+    for (const [opt, val] of Object.entries(x)) {
+      // A Swarm secret is always an existing one, looked up by its name: external is what SimDeck does anyway.
+      if (key === 'secrets' && opt === 'external' && val === true) continue;
+      if (opt === 'external' && val !== true) continue;
+      const why =
+        opt === 'external'
+          ? `SimDeck creates ${key} as <project>_${k} and does not reuse an existing one`
+          : opt === 'name'
+            ? `SimDeck names ${key} <project>_${k}; a custom name is not supported`
+            : `${key} options other than external are not supported`;
+      ctx.skip(`${key}.${k}.${opt}`, why);
     }
   }
   return Object.keys(v);

@@ -483,13 +483,6 @@ export function planFromCompose(imp: ComposeImport, opts: ComposePlanOptions): F
       });
     }
   }
-  const declared = [...imp.networks.map((n) => `network ${n}`), ...imp.volumes.map((v) => `volume ${v}`)];
-  if (declared.length > 0) {
-    ctx.warnings.push(
-      `Declared networks and volumes are created as ${project}_<name> (${declared.join(', ')}): the import does not read external: or name:, so an external one is not reused.`,
-    );
-  }
-
   const ordered = startOrder(imp.services);
   const services: PlannedResource[] = [];
   for (const s of ordered) {
