@@ -348,6 +348,19 @@ export const calls = {
     Fleet,
     'Deploy a fleet: containers on local Docker, a stack on Swarm, or a worker array through the SLURM backend. A failure halfway removes what was created.',
   ),
+  'fleets.previewCompose': call(
+    z
+      .object({
+        projectId: id,
+        targetId: id,
+        name: z.string().trim().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'a fleet name is lowercase letters, digits, "-" and "_" (at most 40)'),
+        text: z.string().min(1, 'the compose file is empty').max(2_000_000),
+        env: z.record(z.string(), z.string()).default({}),
+      })
+      .strict(),
+    FleetPlan,
+    'What deploying a compose file would create (containers or stack services, with their CLI twins); unsupported keys appear as warnings.',
+  ),
   'fleets.deployCompose': call(
     z
       .object({

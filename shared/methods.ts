@@ -67,6 +67,7 @@ export const METHODS = [
   'fleets.importCompose',
   'fleets.previewDeploy',
   'fleets.deploy',
+  'fleets.previewCompose',
   'fleets.deployCompose',
   'fleets.list',
   'fleets.get',

@@ -3,6 +3,7 @@
 // and ${VAR} / ${VAR:-default} / ${VAR-default} / $VAR are interpolated from a given environment, as compose does.
 // Nothing is dropped silently: every key not understood here (or ignored by `docker stack deploy`) is listed in
 // `unsupported` with its dotted path and a reason. Notes: ../../shared/notes/nrp-and-bigchem.md B2-B6.
+import { ApiError } from '../../shared/errors.js';
 import yaml from 'js-yaml';
 
 export type ComposeMode = 'compose' | 'stack';
@@ -598,4 +599,13 @@ export function parseCompose(text: string, options: ComposeImportOptions = {}): 
   const declared = new Set(volumesTop);
   const services = Object.entries(doc.services).map(([n, s]) => service(ctx, n, s, declared, options));
   return { services, volumes: volumesTop, networks, secrets, unsupported: ctx.unsupported, warnings: ctx.warnings };
+}
+
+/** parseCompose for text from the UI: YAML that is not a compose file becomes bad input that says why. */
+export function parseComposeOrThrow(text: string, mode: ComposeMode, env: Record<string, string>): ComposeImport {
+  try {
+    return parseCompose(text, { mode, env });
+  } catch (err) {
+    throw new ApiError('INVALID_INPUT', `This is not a compose file SimDeck can read: ${err instanceof Error ? err.message : String(err)}`, { field: 'text' });
+  }
 }

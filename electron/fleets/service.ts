@@ -6,7 +6,7 @@ import { ApiError } from '../../shared/errors.js';
 import type { Fleet, FleetDeploySpec, FleetMember, FleetMemberAction, FleetPlan, FleetSample, FleetTarget, SwarmNodeInfo } from '../../shared/fleet.js';
 import type { TunnelCreate, TunnelInfo } from '../../shared/files.js';
 import type { Services } from '../core/services.js';
-import { parseCompose } from './compose-import.js';
+import { parseComposeOrThrow } from './compose-import.js';
 import type { FleetDriver } from './drivers/driver.js';
 import { LocalDockerDriver } from './drivers/local-docker.js';
 import { SlurmArrayDriver, type SlurmFleetPort } from './drivers/slurm-array.js';
@@ -137,13 +137,24 @@ export class FleetService {
     return this.runDeploy(this.repo.get(f.id));
   }
 
-  async deployCompose(p: { projectId: string; targetId: string; name: string; text: string; env: Record<string, string>; ignoreUnsupported: boolean }): Promise<Fleet> {
-    const target = this.s.targets.get(p.targetId);
-    const kind = this.targetKind(target);
+  /** Target kind and compose mode for a compose deploy (local Docker: compose; Swarm: stack). */
+  private composeTarget(p: { projectId: string; targetId: string }): { kind: 'local-docker' | 'swarm'; mode: 'compose' | 'stack' } {
+    const kind = this.targetKind(this.s.targets.get(p.targetId));
     this.s.projects.get(p.projectId);
     if (kind === 'slurm') throw new ApiError('INVALID_INPUT', 'A compose file deploys to local Docker or a Swarm; for SLURM use the fleet wizard (a worker array).', { field: 'targetId' });
-    const mode = kind === 'swarm' ? 'stack' : 'compose';
-    const imp = parseCompose(p.text, { mode, env: p.env });
+    return { kind, mode: kind === 'swarm' ? 'stack' : 'compose' };
+  }
+
+  /** The compose plan without asking the engine (Swarm secret ids are looked up at deploy). */
+  async previewCompose(p: { projectId: string; targetId: string; name: string; text: string; env: Record<string, string> }): Promise<FleetPlan> {
+    const { kind, mode } = this.composeTarget(p);
+    const { planFromCompose } = await import('./plan-compose.js');
+    return planFromCompose(parseComposeOrThrow(p.text, mode, p.env), { project: p.name, target: kind, env: p.env });
+  }
+
+  async deployCompose(p: { projectId: string; targetId: string; name: string; text: string; env: Record<string, string>; ignoreUnsupported: boolean }): Promise<Fleet> {
+    const { kind, mode } = this.composeTarget(p);
+    const imp = parseComposeOrThrow(p.text, mode, p.env);
     const refusal = composeRefusal(imp);
     if (refusal && !p.ignoreUnsupported) throw new ApiError('INVALID_INPUT', refusal, { field: 'text' });
     const f = this.repo.create({
@@ -396,3 +407,4 @@ export function withHostPort(url: string, host: string, port: number): string {
   u.port = String(port);
   return u.toString();
 }
+

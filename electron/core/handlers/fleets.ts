@@ -18,7 +18,7 @@ export function fleetHandlers(s: Services, fleets: FleetBackend): Pick<Handlers,
       throw new ApiError('INVALID_INPUT', `${target.name} is a ${target.kind} target: this preview is for local Docker or a Docker Swarm; use fleets.previewDeploy for SLURM arrays.`, { field: 'targetId' });
     },
     'fleets.importCompose': async (p) => {
-      const r = (await import('../../fleets/compose-import.js')).parseCompose(p.text, { mode: p.mode, env: p.env });
+      const r = (await import('../../fleets/compose-import.js')).parseComposeOrThrow(p.text, p.mode, p.env);
       return {
         services: r.services.map((x) => ({ name: x.name, image: x.image ?? null, replicas: x.deploy.replicas ?? null, mode: x.deploy.mode ?? null })),
         volumes: r.volumes,
@@ -30,6 +30,7 @@ export function fleetHandlers(s: Services, fleets: FleetBackend): Pick<Handlers,
     },
     'fleets.previewDeploy': async (p) => (await svc()).previewDeploy(p.spec, p.gpuCount),
     'fleets.deploy': async (p) => (await svc()).deploy(p.spec, { gpuCount: p.gpuCount, monitorPassword: p.monitorPassword }),
+    'fleets.previewCompose': async (p) => (await svc()).previewCompose(p),
     'fleets.deployCompose': async (p) => (await svc()).deployCompose(p),
     'fleets.list': async (p) => (await svc()).list(p.projectId),
     'fleets.get': async (p) => (await svc()).get(p.fleetId),
