@@ -57,6 +57,15 @@ const InspectResult = z.object({
   needsHelper: z.object({ reason: z.string() }).nullable(),
 });
 
+/** A compose file to deploy as a fleet (its name is the compose project / stack namespace). */
+const ComposeSource = z.object({
+  projectId: id,
+  targetId: id,
+  name: z.string().trim().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'a fleet name is lowercase letters, digits, "-" and "_" (at most 40)'),
+  text: z.string().min(1, 'the compose file is empty').max(2_000_000),
+  env: z.record(z.string(), z.string()).default({}),
+});
+
 function call<P extends z.ZodType, R extends z.ZodType>(params: P, result: R, doc: string) {
   return { params, result, doc };
 }
@@ -349,31 +358,16 @@ export const calls = {
     'Deploy a fleet: containers on local Docker, a stack on Swarm, or a worker array through the SLURM backend. A failure halfway removes what was created.',
   ),
   'fleets.previewCompose': call(
-    z
-      .object({
-        projectId: id,
-        targetId: id,
-        name: z.string().trim().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'a fleet name is lowercase letters, digits, "-" and "_" (at most 40)'),
-        text: z.string().min(1, 'the compose file is empty').max(2_000_000),
-        env: z.record(z.string(), z.string()).default({}),
-      })
-      .strict(),
+    ComposeSource.strict(),
     FleetPlan,
     'What deploying a compose file would create (containers or stack services, with their CLI twins); unsupported keys appear as warnings.',
   ),
   'fleets.deployCompose': call(
-    z
-      .object({
-        projectId: id,
-        targetId: id,
-        name: z.string().trim().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'a fleet name is lowercase letters, digits, "-" and "_" (at most 40)'),
-        text: z.string().min(1, 'the compose file is empty').max(2_000_000),
-        env: z.record(z.string(), z.string()).default({}),
-        /** The researcher saw the keys SimDeck does not support (fleets.importCompose) and deploys without them. */
-        ignoreUnsupported: z.boolean().default(false),
-        confirm: z.literal(true),
-      })
-      .strict(),
+    ComposeSource.extend({
+      /** The researcher saw the keys SimDeck does not support (fleets.importCompose) and deploys without them. */
+      ignoreUnsupported: z.boolean().default(false),
+      confirm: z.literal(true),
+    }).strict(),
     Fleet,
     'Deploy a compose file like `docker compose up -d` (local Docker) or `docker stack deploy` (Swarm); refused while it has unsupported keys unless ignoreUnsupported.',
   ),

@@ -362,21 +362,15 @@ export class FleetService {
   async stacks(targetId: string) {
     const target = this.s.targets.get(targetId);
     if (target.kind !== 'swarm') throw new ApiError('INVALID_INPUT', `${target.name} is not a Docker Swarm target.`, { field: 'targetId' });
-    const { default: Docker } = await import('dockerode');
-    const { resolveDockerEndpoint, mapDockerError } = await import('../docker/endpoint.js');
+    const { Engine } = await import('./drivers/engine.js');
     const { listStacks, detectRoutingMesh } = await import('./deploy-swarm.js');
-    const ep = resolveDockerEndpoint(target);
-    const docker = new Docker(ep.options);
-    try {
-      const [stacks, mesh] = await Promise.all([listStacks(docker), detectRoutingMesh(docker)]);
-      const fleets = this.repo.list().filter((f) => f.targetId === targetId && f.state !== 'removed' && f.state !== 'failed');
-      return {
-        stacks: stacks.map((st) => ({ namespace: st.name, services: st.services, fleetId: fleets.find((f) => f.name === st.name)?.id ?? null })),
-        routingMesh: { available: mesh.ipvs && mesh.ingressNetwork, detail: mesh.note },
-      };
-    } catch (err) {
-      throw err instanceof ApiError ? err : mapDockerError(err, ep);
-    }
+    const engine = new Engine(target);
+    const [stacks, mesh] = await engine.call(() => Promise.all([listStacks(engine.docker), detectRoutingMesh(engine.docker)]));
+    const fleets = this.repo.list().filter((f) => f.targetId === targetId && f.state !== 'removed' && f.state !== 'failed');
+    return {
+      stacks: stacks.map((st) => ({ namespace: st.name, services: st.services, fleetId: fleets.find((f) => f.name === st.name)?.id ?? null })),
+      routingMesh: { available: mesh.ipvs && mesh.ingressNetwork, detail: mesh.note },
+    };
   }
 
   async adoptStack(projectId: string, targetId: string, namespace: string): Promise<Fleet> {

@@ -1,11 +1,12 @@
 // Fleets on a Docker Swarm: a stack (services labelled com.docker.stack.namespace=<fleet>), so `docker stack ls`
 // and SimDeck see the same stacks. Members are the services' tasks; a task that fails is replaced in its slot, so
 // restarts are counted as the failed tasks SimDeck has seen per slot.
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
 import type { FleetMember, FleetPlan, SwarmNodeInfo } from '../../../shared/fleet.js';
 import { ApiError } from '../../../shared/errors.js';
 import type { Target } from '../../../shared/domain.js';
-import { dockerCommandLine, mapDockerError, resolveDockerEndpoint, type DockerEndpoint } from '../../docker/endpoint.js';
+import { dockerCommandLine, type DockerEndpoint } from '../../docker/endpoint.js';
+import { Engine } from './engine.js';
 import { deploySwarm, removeStack, scaleService, serviceLogs } from '../deploy-swarm.js';
 import { STACK_NAMESPACE } from '../labels.js';
 import { planSwarm } from '../plan-swarm.js';
@@ -32,27 +33,21 @@ function roleOf(serviceName: string, ns: string): FleetMember['role'] {
 }
 
 export class SwarmDriver implements FleetDriver {
-  private readonly ep: DockerEndpoint;
-  private readonly docker: Docker;
   /** member → ids of its failed tasks seen so far (Swarm keeps only a few in its history). */
   private readonly failures = new Map<string, Set<string>>();
+  private readonly engine: Engine;
+  private readonly docker: Docker;
+  private readonly ep: DockerEndpoint;
 
   constructor(target: Target) {
-    this.ep = resolveDockerEndpoint(target);
-    this.docker = new Docker(this.ep.options);
-  }
-
-  private async engine<T>(work: () => Promise<T>): Promise<T> {
-    try {
-      return await work();
-    } catch (err) {
-      throw err instanceof ApiError ? err : mapDockerError(err, this.ep);
-    }
+    this.engine = new Engine(target);
+    this.docker = this.engine.docker;
+    this.ep = this.engine.ep;
   }
 
   async plan(f: FleetRow): Promise<FleetPlan> {
     if (f.details.compose) {
-      const secrets = await this.engine(() => this.docker.listSecrets());
+      const secrets = await this.engine.call(() => this.docker.listSecrets());
       return composePlan(f, 'swarm', Object.fromEntries(secrets.map((x) => [x.Spec?.Name ?? x.ID, x.ID])));
     }
     if (!f.spec) throw new ApiError('INVALID_INPUT', `Fleet ${f.name} is a stack deployed with the docker CLI; SimDeck has no definition of it to plan from.`);
@@ -61,16 +56,16 @@ export class SwarmDriver implements FleetDriver {
 
   async deploy(f: FleetRow, onStep: (msg: string) => void) {
     const plan = await this.plan(f);
-    const r = await this.engine(() => deploySwarm(this.docker, plan, { endpointUrl: this.ep.url, log: onStep }));
+    const r = await this.engine.call(() => deploySwarm(this.docker, plan, { endpointUrl: this.ep.url, log: onStep }));
     for (const w of r.warnings) onStep(`Warning: ${w}`);
     return {};
   }
 
   /** The stack's tasks, each named like `docker service ps` does: service.slot, or service.node when global. */
   private async tasks(f: FleetRow): Promise<{ member: string; service: string; task: Task; node: string | null; local: boolean }[]> {
-    const services = await this.engine(() => this.docker.listServices({ filters: { label: [`${STACK_NAMESPACE}=${f.name}`] } }));
+    const services = await this.engine.call(() => this.docker.listServices({ filters: { label: [`${STACK_NAMESPACE}=${f.name}`] } }));
     if (services.length === 0) return [];
-    const [tasks, nodes, info] = await this.engine(() =>
+    const [tasks, nodes, info] = await this.engine.call(() =>
       Promise.all([
         this.docker.listTasks({ filters: { service: services.map((s) => s.ID) } }) as Promise<Task[]>,
         this.docker.listNodes(),
@@ -117,7 +112,7 @@ export class SwarmDriver implements FleetDriver {
 
   /** The stack's worker service: <ns>_worker, as the wizard and BigChem's files name it. */
   private async workerService(f: FleetRow): Promise<string> {
-    const services = await this.engine(() => this.docker.listServices({ filters: { label: [`${STACK_NAMESPACE}=${f.name}`] } }));
+    const services = await this.engine.call(() => this.docker.listServices({ filters: { label: [`${STACK_NAMESPACE}=${f.name}`] } }));
     const names = services.map((s) => s.Spec?.Name ?? '');
     const worker = `${f.name}_worker`;
     if (!names.includes(worker)) {
@@ -128,7 +123,7 @@ export class SwarmDriver implements FleetDriver {
 
   async scale(f: FleetRow, workers: number): Promise<void> {
     const service = await this.workerService(f);
-    await this.engine(() => scaleService(this.docker, service, workers));
+    await this.engine.call(() => scaleService(this.docker, service, workers));
   }
 
   async act(f: FleetRow, member: string, action: 'restart' | 'stop' | 'remove') {
@@ -140,20 +135,20 @@ export class SwarmDriver implements FleetDriver {
     // One task: its container is removed and the Swarm starts a fresh task in the same slot.
     const cid = task.task.Status?.ContainerStatus?.ContainerID;
     if (!cid || !task.local) throw new ApiError('UNAVAILABLE', `Task ${member} has no container on the manager SimDeck talks to; restart it on its node (${task.node ?? 'unassigned'}).`);
-    await this.engine(() => this.docker.getContainer(cid).remove({ force: true }));
+    await this.engine.call(() => this.docker.getContainer(cid).remove({ force: true }));
     return { command: dockerCommandLine(this.ep, ['rm', '-f', cid.slice(0, 12)]), message: `replaced task ${member} (the Swarm starts a new one in its slot)` };
   }
 
   async logs(f: FleetRow, member: string, tail: number): Promise<string> {
     const service = member.includes('.') ? member.slice(0, member.lastIndexOf('.')) : member;
     if (!service.startsWith(`${f.name}_`)) throw new ApiError('FORBIDDEN', `${member} is not part of stack ${f.name}.`);
-    return this.engine(() => serviceLogs(this.docker, service, tail));
+    return this.engine.call(() => serviceLogs(this.docker, service, tail));
   }
 
   async teardown(f: FleetRow, onStep: (msg: string) => void): Promise<void> {
     onStep(`docker stack rm ${f.name}`);
     try {
-      await this.engine(() => removeStack(this.docker, f.name, { wait: true, endpointUrl: this.ep.url }));
+      await this.engine.call(() => removeStack(this.docker, f.name, { wait: true, endpointUrl: this.ep.url }));
     } catch (err) {
       // Already gone (removed with the CLI, say): nothing left to remove is what teardown wants.
       if (!(err instanceof ApiError && err.code === 'NOT_FOUND')) throw err;
@@ -161,7 +156,7 @@ export class SwarmDriver implements FleetDriver {
   }
 
   async nodes(): Promise<SwarmNodeInfo[]> {
-    const nodes = await this.engine(() => this.docker.listNodes());
+    const nodes = await this.engine.call(() => this.docker.listNodes());
     return nodes.map((n) => {
       const res = n.Description?.Resources as
         | { NanoCPUs?: number; MemoryBytes?: number; GenericResources?: { DiscreteResourceSpec?: { Kind: string; Value: number }; NamedResourceSpec?: { Kind: string } }[] }
