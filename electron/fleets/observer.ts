@@ -85,16 +85,25 @@ export class FleetObserver {
     this.timer.unref?.();
   }
 
+  /** The fleet as it is now, or null when a deploy or teardown owns it (the observer must not write then). */
+  private current() {
+    const f = this.deps.repo.find(this.fleetId);
+    if (!f || f.state === 'removed' || f.state === 'failed') {
+      this.stop();
+      return null;
+    }
+    return f.state === 'removing' || f.state === 'deploying' ? null : f;
+  }
+
   async tick(): Promise<void> {
     this.timer = null;
-    const f = this.deps.repo.find(this.fleetId);
-    if (!f || f.state === 'removed' || f.state === 'failed' || f.state === 'removing' || f.state === 'deploying') {
-      if (!f || f.state === 'removed' || f.state === 'failed') return this.stop();
-      return this.schedule(this.opts.intervalMs);
-    }
+    const f = this.current();
+    if (!f) return this.stopped ? undefined : this.schedule(this.opts.intervalMs);
     let next = this.opts.intervalMs;
     try {
       const members = await this.deps.driver.members(f);
+      // A look takes seconds: a teardown (or stop) that started meanwhile owns the state from here on.
+      if (this.stopped || !this.current()) return;
       this.members = members;
       this.seenAt = Date.now();
       this.failures = 0;
@@ -104,6 +113,7 @@ export class FleetObserver {
       this.failures += 1;
       next = Math.min(this.opts.maxBackoffMs, this.opts.intervalMs * 2 ** Math.min(this.failures - 1, 6));
       const why = err instanceof Error ? err.message : String(err);
+      if (this.stopped || !this.current()) return;
       if (this.deps.repo.update(f.id, { state: 'unreachable', message: `${why} SimDeck tries again in ${Math.round(next / 1000)} s.` })) this.deps.changed(f.id);
     }
     if (!this.stopped) this.schedule(next);
@@ -140,6 +150,7 @@ export class FleetObserver {
       cpuPercent: cpu.length > 0 ? Math.round(cpu.reduce((a, b) => a + b, 0) * 10) / 10 : null,
       memBytes: mem.length > 0 ? mem.reduce((a, b) => a + b, 0) : null,
     };
+    if (this.stopped || !this.current()) return;
     this.deps.repo.addSample(f.id, sample);
     if (f.spec?.monitor && this.deps.repo.update(f.id, { monitorState })) this.deps.changed(f.id);
   }

@@ -270,7 +270,9 @@ export class FleetService {
   async get(id: string): Promise<{ fleet: Fleet; members: FleetMember[]; nodes: SwarmNodeInfo[] }> {
     const f = this.repo.get(id);
     if (f.state === 'removed' || f.state === 'failed') return { fleet: toFleet(f), members: [], nodes: [] };
-    const o = this.watch(id);
+    // While a deploy or teardown runs, no observer is started (it would write over their state).
+    const o = f.state === 'removing' || f.state === 'deploying' ? this.observers.get(id) : this.watch(id);
+    if (!o) return { fleet: toFleet(f), members: [], nodes: [] };
     // The observer's last look is fresh enough; otherwise look now, falling back to what was seen (engine down).
     if (Date.now() - o.seenAt > this.opts.intervalMs) {
       try {
@@ -333,16 +335,18 @@ export class FleetService {
     const before = f.state;
     this.repo.update(id, { state: 'removing', message: 'tearing down' });
     this.changed(id);
+    // The observer stops first: a look under way must not write over "removing" or "removed".
+    this.observers.get(id)?.stop();
+    this.observers.delete(id);
     const command = f.target === 'slurm' ? `scancel (worker array of ${f.name})` : f.target === 'swarm' ? `docker stack rm ${f.name}` : `docker compose -p ${f.name} down --volumes`;
     try {
       await this.activity(f, 'fleets.teardown', command, () => this.driver(f).teardown(f, () => undefined));
     } catch (err) {
       this.repo.update(id, { state: before === 'failed' ? 'failed' : 'degraded', message: `teardown failed: ${err instanceof Error ? err.message : String(err)}` });
       this.changed(id);
+      if (before !== 'failed') this.watch(id);
       throw err;
     }
-    this.observers.get(id)?.stop();
-    this.observers.delete(id);
     if (f.details.tunnelId) await this.ports.tunnels.remove(f.details.tunnelId).catch(() => undefined);
     if (f.details.monitorSecretId) {
       try {
