@@ -280,6 +280,80 @@ CREATE TABLE fleet_samples (
 CREATE INDEX fleet_samples_fleet ON fleet_samples (fleet_id, at);
 `,
   },
+  {
+    version: 7,
+    name: 'folding-at-home',
+    sql: `
+-- Folding@home work servers (targets of kind 'fah'). The client certificate in use per target, with its history:
+-- a renewal inserts the new one and flips 'active' in one transaction, so a crash never leaves none or two. The
+-- private key is in the vault (key_secret_id), never here.
+CREATE TABLE fah_certs (
+  id            INTEGER PRIMARY KEY AUTOINCREMENT,
+  target_id     TEXT NOT NULL REFERENCES targets (id) ON DELETE CASCADE,
+  cert_pem      TEXT NOT NULL,
+  key_secret_id TEXT NOT NULL,
+  not_after     TEXT NOT NULL,
+  fingerprint   TEXT NOT NULL,
+  source        TEXT NOT NULL CHECK (source IN ('import', 'renewal')),
+  active        INTEGER NOT NULL DEFAULT 0,
+  created_at    TEXT NOT NULL
+);
+CREATE UNIQUE INDEX fah_certs_active ON fah_certs (target_id) WHERE active = 1;
+
+-- Renewal bookkeeping and a key + CSR made in SimDeck, waiting for the certificate the AS web page signs.
+CREATE TABLE fah_cert_status (
+  target_id             TEXT PRIMARY KEY REFERENCES targets (id) ON DELETE CASCADE,
+  last_renewal_at       TEXT,
+  last_renewal_error    TEXT,
+  pending_key_secret_id TEXT,
+  pending_csr           TEXT
+);
+
+-- Every RUN SimDeck allocated, and every CLONE it reserved: rows are never deleted, so no PROJECT/RUN/CLONE is
+-- ever handed out twice (the allocator takes the maximum of these and of what the WS reports, plus one).
+CREATE TABLE fah_runs (
+  target_id TEXT NOT NULL REFERENCES targets (id) ON DELETE CASCADE,
+  project   INTEGER NOT NULL,
+  run       INTEGER NOT NULL,
+  created_at TEXT NOT NULL,
+  PRIMARY KEY (target_id, project, run)
+);
+CREATE TABLE fah_jobs (
+  target_id  TEXT NOT NULL REFERENCES targets (id) ON DELETE CASCADE,
+  project    INTEGER NOT NULL,
+  run        INTEGER NOT NULL,
+  clone      INTEGER NOT NULL,
+  gen        INTEGER NOT NULL DEFAULT 0,
+  phase      TEXT NOT NULL CHECK (phase IN ('reserved', 'uploading', 'creating', 'created', 'failed')),
+  state      TEXT,
+  last       TEXT,
+  retries    INTEGER,
+  assigns    INTEGER,
+  progress   REAL,
+  message    TEXT NOT NULL DEFAULT '',
+  files      TEXT NOT NULL DEFAULT '[]',
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  PRIMARY KEY (target_id, project, run, clone)
+);
+CREATE INDEX fah_jobs_phase ON fah_jobs (phase);
+
+-- The since= cursor of GET /jobs per project (the ts of the last answer), and job counts over time for charts.
+CREATE TABLE fah_cursors (
+  target_id TEXT NOT NULL REFERENCES targets (id) ON DELETE CASCADE,
+  project   INTEGER NOT NULL,
+  since     TEXT NOT NULL,
+  PRIMARY KEY (target_id, project)
+);
+CREATE TABLE fah_samples (
+  target_id TEXT NOT NULL REFERENCES targets (id) ON DELETE CASCADE,
+  project   INTEGER NOT NULL,
+  at        TEXT NOT NULL,
+  counts    TEXT NOT NULL
+);
+CREATE INDEX fah_samples_project ON fah_samples (target_id, project, at);
+`,
+  },
 ];
 
 export const checksum = (sql: string) => createHash('sha256').update(sql).digest('hex');
