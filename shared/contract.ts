@@ -20,6 +20,7 @@ import {
 import { EnvironmentManager, InstalledManager, RecordView, RecreatePlan, RunInfo, ScoreComparison } from './reproduce.js';
 import { ResultsDownload, Campaign, CampaignPreview, CampaignSpec, GpuNode, HistogramView, ProgressSample, UmbrellaWindow, WindowAction, WindowRef, WindowStatus } from './kube.js';
 import { Fleet, FleetDeploySpec, FleetMember, FleetMemberAction, FleetPlan, FleetSample, FleetSpec, SwarmNodeInfo } from './fleet.js';
+import { FahCertInfo, FahJob, FahJobAction, FahJobFile, FahJobRef, FahProgressSample, FahProjectData, FahProjectView, FahWorkPoint, prcgId } from './fah.js';
 import { DirListing, JobFiles, RemotePath, TailChunk, Transfer, TunnelCreate, TunnelInfo } from './files.js';
 import { ActionResult, ClusterStatus, ForeignJob, HostKeyEntry, JobAction, SshConfigHost, SshPrompt, SubmitRequest } from './slurm.js';
 
@@ -407,6 +408,76 @@ export const calls = {
     Fleet,
     'Watch a stack deployed with the docker CLI as a fleet (scale, logs, teardown like `docker stack rm`).',
   ),
+  'fah.cert': call(z.object({ targetId: id }).strict(), FahCertInfo.nullable(), "The work server's client certificate: subject, expiry, status and what to do (null before one is imported)."),
+  'fah.generateCsr': call(
+    z.object({ targetId: id, email: z.string().trim().email('the email you log in to the AS with (CN of the CSR)') }).strict(),
+    z.object({ csrPem: z.string(), steps: z.string() }),
+    'Make an RSA-4096 key (kept in the vault) and a CSR with CN = your email, to paste into the AS web page.',
+  ),
+  'fah.importCert': call(
+    z.object({ targetId: id, certPem: z.string().min(1, 'paste or choose the certificate (PEM)'), keyPem: z.string().optional() }).strict(),
+    FahCertInfo,
+    'Use a certificate chain (with its key, or for the key SimDeck generated); refused unless the key fits and it is valid now.',
+  ),
+  'fah.renew': call(z.object({ targetId: id }).strict(), FahCertInfo, 'Renew the certificate through the AS now (SimDeck also does it at start and daily).'),
+  'fah.projects': call(z.object({ targetId: id }).strict(), z.array(z.object({ id: z.number(), data: z.record(z.string(), z.unknown()) })), 'Projects on the work server.'),
+  'fah.project': call(z.object({ targetId: id, project: z.number().int().min(0) }).strict(), FahProjectView, 'A project with the server\'s statistics and SimDeck\'s job counts.'),
+  'fah.saveProject': call(
+    z.object({ targetId: id, project: z.number().int().min(0).max(1_000_000), data: FahProjectData }).strict(),
+    FahProjectView,
+    'Create or update a project (PUT ProjectData).',
+  ),
+  'fah.deleteProject': call(
+    z.object({ targetId: id, project: z.number().int().min(0), confirm: z.literal(true) }).strict(),
+    z.object({ deleted: z.literal(true) }),
+    'Delete a project on the work server.',
+  ),
+  'fah.createJobs': call(
+    z
+      .object({
+        targetId: id,
+        project: z.number().int().min(0),
+        run: z.union([z.literal('new'), prcgId]).default('new'),
+        clones: z.number().int().min(1).max(65_536),
+        files: z.array(FahJobFile).min(1, 'a job needs its files (e.g. core.xml, system.xml.bz2, state.xml.bz2, integrator.xml.bz2)').max(50),
+      })
+      .strict(),
+    z.object({ run: z.number(), clones: z.array(z.number()), jobs: z.array(FahJob) }),
+    'Reserve new RUN/CLONE ids (never reused), upload every clone\'s files and create the jobs; a crash mid-way is finished at the next start.',
+  ),
+  'fah.retryFailed': call(z.object({ targetId: id, project: z.number().int().min(0) }).strict(), z.object({ retried: z.number() }), 'Try again to create the jobs whose creation failed (same ids).'),
+  'fah.jobs': call(
+    z.object({ targetId: id, project: z.number().int().min(0), state: z.string().max(20).optional() }).strict(),
+    z.array(FahJob),
+    "SimDeck's jobs in a project (optionally one WS state or creation phase).",
+  ),
+  'fah.job': call(
+    z.object({ targetId: id, project: z.number().int().min(0), run: prcgId, clone: prcgId }).strict(),
+    z.object({
+      job: FahJob.nullable(),
+      ws: z.record(z.string(), z.unknown()).nullable(),
+      files: z.array(z.object({ path: z.string(), size: z.number(), modified: z.string() })),
+      results: z.array(z.object({ path: z.string(), size: z.number(), modified: z.string() })),
+    }),
+    'One job: its WS record, the files of its folder and of its results (gen 0).',
+  ),
+  'fah.act': call(
+    z.object({ targetId: id, project: z.number().int().min(0), jobs: z.array(FahJobRef).min(1).max(10_000), action: FahJobAction }).strict(),
+    z.array(z.object({ run: z.number(), clone: z.number(), ok: z.boolean(), message: z.string() })),
+    'Stop, restart, reset or fail jobs.',
+  ),
+  'fah.poll': call(z.object({ targetId: id, project: z.number().int().min(0) }).strict(), z.object({ changed: z.number() }), 'Ask the work server for the jobs that changed since the last look.'),
+  'fah.history': call(z.object({ targetId: id, project: z.number().int().min(0) }).strict(), z.array(FahProgressSample), 'Job counts by state over time.'),
+  'fah.download': call(
+    z.object({ targetId: id, project: z.number().int().min(0), run: prcgId, clone: prcgId, gen: z.number().int().min(0).default(0), file: z.string().min(1).max(500) }).strict(),
+    z.object({ path: z.string(), bytes: z.number() }),
+    'Download a result file (globals.csv, science.log, any gen file) to ~/Downloads/SimDeck/fah; progress as fah.download.',
+  ),
+  'fah.work': call(
+    z.object({ targetId: id, project: z.number().int().min(0), run: prcgId.optional() }).strict(),
+    z.object({ points: z.array(FahWorkPoint), problems: z.array(z.string()) }),
+    'Forward and reverse nonequilibrium work (kT) of every finished clone, from its globals.csv.',
+  ),
   'kube.contexts': call(
     z.object({ path: z.string().optional() }).strict(),
     z.object({
@@ -524,6 +595,9 @@ export const events = {
   'tunnels.changed': TunnelInfo,
   'tunnels.removed': z.object({ id: z.string() }),
   'fleets.changed': Fleet,
+  'fah.changed': z.object({ targetId: z.string(), project: z.number() }),
+  'fah.cert': z.object({ targetId: z.string(), cert: FahCertInfo }),
+  'fah.download': z.object({ targetId: z.string(), project: z.number(), run: z.number(), clone: z.number(), file: z.string(), received: z.number(), total: z.number().nullable() }),
   'umbrella.download': ResultsDownload,
   'umbrella.changed': z.object({ campaignId: z.string(), windows: z.array(WindowStatus), campaign: Campaign.optional() }),
 } as const;

@@ -99,7 +99,8 @@ export const FahJobFile = z
   .strict();
 export type FahJobFile = z.infer<typeof FahJobFile>;
 
-export const FahWorkPoint = z.object({ run: z.number().int(), clone: z.number().int(), forward: z.array(z.number()), reverse: z.array(z.number()) });
+/** Work of one clone's forward (A→B) and reverse (B→A) switch, in kT (protocol_work / kT, last minus first). */
+export const FahWorkPoint = z.object({ run: z.number().int(), clone: z.number().int(), forward: z.number().nullable(), reverse: z.number().nullable() });
 export type FahWorkPoint = z.infer<typeof FahWorkPoint>;
 
 export const FahProgressSample = z.object({ at: z.string(), counts: z.record(z.string(), z.number()) });

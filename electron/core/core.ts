@@ -26,6 +26,9 @@ import { fleetHandlers } from './handlers/fleets.js';
 import { createUmbrellaBackend } from '../kube/campaigns/backend.js';
 import type { UmbrellaServiceOptions } from '../kube/campaigns/service.js';
 import { createFleetBackend } from '../fleets/backend.js';
+import { createFahBackend } from '../fah/backend.js';
+import type { FahServiceOptions } from '../fah/service.js';
+import { fahHandlers } from './handlers/fah.js';
 import type { FleetServiceOptions } from '../fleets/service.js';
 import { createFilesBackend } from '../files/backend.js';
 import { createTunnelsBackend } from '../tunnels/backend.js';
@@ -47,6 +50,8 @@ export interface CoreOptions {
   umbrella?: UmbrellaServiceOptions;
   /** Tuning of the fleet observers (tests look more often). */
   fleets?: FleetServiceOptions;
+  /** Tuning of the Folding@home service (tests poll faster, download elsewhere). */
+  fah?: FahServiceOptions;
 }
 
 export interface Core {
@@ -110,16 +115,19 @@ export function createCore(opts: CoreOptions): Core {
   void umbrella.resume().catch((err: unknown) => log.warn('umbrella watches did not start', { error: String(err) }));
   const fleets = createFleetBackend(s, { slurm, files, tunnels }, opts.fleets ?? fleetTuningFromEnv());
   void fleets.resume().catch((err: unknown) => log.warn('fleet observers did not start', { error: String(err) }));
+  const fah = createFahBackend(s, opts.fah);
+  void fah.start().catch((err: unknown) => log.warn('Folding@home service did not start', { error: String(err) }));
   const handlers: Handlers = {
     ...miscHandlers(s),
     ...projectHandlers(s),
-    ...targetHandlers(s),
+    ...targetHandlers(s, { fah: async (t) => (await fah.service()).check(t) }),
     ...reproduceHandlers(reproduce),
     ...slurmHandlers(s, slurm),
     ...filesHandlers(files),
     ...tunnelsHandlers(tunnels),
     ...kubeHandlers(s, umbrella),
     ...fleetHandlers(s, fleets),
+    ...fahHandlers(fah),
   };
   const router = createRouter(handlers, log);
   log.info('core started', { shell: opts.shell, version: opts.version, workspace: opts.workspaceDir, vault: opts.vault.backend });
@@ -127,6 +135,7 @@ export function createCore(opts: CoreOptions): Core {
     call: router,
     logFile: log.file,
     async close() {
+      await fah.close();
       await fleets.close();
       await umbrella.close();
       await tunnels.close();

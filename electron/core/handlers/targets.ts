@@ -1,3 +1,4 @@
+import type { Target, TargetCheck, TargetKind } from '../../../shared/domain.js';
 import { adapterFor } from '../adapters.js';
 import type { Handlers } from '../router.js';
 import type { Services } from '../services.js';
@@ -13,7 +14,10 @@ type TargetHandlers = Pick<
   | 'targets.check'
 >;
 
-export function targetHandlers(s: Services): TargetHandlers {
+/** Target kinds whose check needs more than the adapter (e.g. Folding@home: the certificate in the workspace). */
+export type TargetChecks = Partial<Record<TargetKind, (t: Target) => Promise<TargetCheck>>>;
+
+export function targetHandlers(s: Services, checks: TargetChecks = {}): TargetHandlers {
   const changed = <T extends { id: string }>(t: T): T => {
     s.emit('targets.changed', { targetId: t.id });
     return t;
@@ -41,6 +45,8 @@ export function targetHandlers(s: Services): TargetHandlers {
     'targets.detachSecret': (p) => changed(s.targets.detachSecret(p.id, p.role)),
     'targets.check': async (p) => {
       const target = s.targets.get(p.id);
+      const special = checks[target.kind];
+      if (special) return special(target);
       const adapter = await adapterFor(target.kind);
       return adapter.connect(target, s.adapterContext);
     },
