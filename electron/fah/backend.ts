@@ -12,7 +12,14 @@ export interface FahBackend {
 export function createFahBackend(s: Services, opts: FahServiceOptions = {}): FahBackend {
   let loading: Promise<FahService> | null = null;
   let loaded: FahService | null = null;
-  const service = () => (loading ??= import('./service.js').then((m) => (loaded = new m.FahService(s, opts))));
+  // Loading the service also starts it (once): the first work server added in a session is polled and its
+  // certificate kept alive without waiting for the next start of SimDeck.
+  const service = () =>
+    (loading ??= import('./service.js').then((m) => {
+      loaded = new m.FahService(s, opts);
+      void loaded.start().catch((err: unknown) => s.log.warn('Folding@home service did not start', { error: String(err) }));
+      return loaded;
+    }));
   return {
     service,
     async start() {

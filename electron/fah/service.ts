@@ -38,6 +38,7 @@ export class FahService {
   private readonly clients = new Map<string, FahHttpClient>();
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly opts: Required<FahServiceOptions>;
+  private starting: Promise<void> | null = null;
 
   constructor(
     private readonly s: FahServices,
@@ -269,6 +270,12 @@ export class FahService {
 
   /** At start: finish creations a crash interrupted, renew due certificates, then poll and check on timers. */
   async start(): Promise<void> {
+    if (this.starting) return this.starting;
+    this.starting = this.startOnce();
+    return this.starting;
+  }
+
+  private async startOnce(): Promise<void> {
     for (const targetId of new Set(this.repo.unsettled().map((j) => j.targetId))) {
       const c = await this.client(targetId).catch(() => null);
       if (c) await reconcile(this.deps(targetId, c)).catch((err: unknown) => this.s.log.warn('fah reconcile failed', { targetId, error: String(err) }));
