@@ -1,12 +1,13 @@
 // "Import compose file": paste or pick a compose / stack file, read it with fleets.importCompose (mode from the
 // target: local Docker → compose, Swarm → stack), see the services, every key SimDeck does not support and the
-// warnings, then deploy it with fleets.deployCompose. With unsupported keys, Deploy waits for the researcher to
-// tick that the fleet may run without them.
+// warnings and (fleets.previewCompose) every container or service it would create with its CLI twin, then deploy
+// it with fleets.deployCompose. With unsupported keys, Deploy waits for the researcher to tick that the fleet may
+// run without them.
 import { useState } from 'react';
 import { toApiError } from '../../../shared/client.js';
 import type { Result } from '../../../shared/contract.js';
 import type { Target } from '../../../shared/domain.js';
-import type { Fleet } from '../../../shared/fleet.js';
+import type { Fleet, FleetPlan } from '../../../shared/fleet.js';
 import { api } from '../../api/index.js';
 import { FormField } from '../../components/FormField.js';
 import { useApp } from '../../store/app.js';
@@ -15,6 +16,7 @@ import { toast } from '../../store/toasts.js';
 import { NO_FLEET_ERRORS, composeModeOf, envRecord, splitFleetErrors, type EnvRow, type FleetErrors } from '../../lib/fleets.js';
 import { EnvRows } from './EnvRows.js';
 import { ImportResult } from './ImportResult.js';
+import { PlanPreview } from './PlanPreview.js';
 
 type Imported = Result<'fleets.importCompose'>;
 const COMPOSE_FIELDS: ReadonlySet<string> = new Set(['projectId', 'targetId', 'name', 'text', 'env', 'mode']);
@@ -36,6 +38,7 @@ export function ComposeImport({ targets, onCancel, onDeployed }: Props) {
   const [text, setText] = useState('');
   const [env, setEnv] = useState<EnvRow[]>([]);
   const [imported, setImported] = useState<Imported | null>(null);
+  const [plan, setPlan] = useState<FleetPlan | string | null>(null);
   const [accepted, setAccepted] = useState(false);
   const [errors, setErrors] = useState<FleetErrors>(NO_FLEET_ERRORS);
   const [busy, setBusy] = useState<'import' | 'deploy' | null>(null);
@@ -45,7 +48,18 @@ export function ComposeImport({ targets, onCancel, onDeployed }: Props) {
   // Anything that changes what would be deployed asks for a fresh import.
   const reset = () => {
     setImported(null);
+    setPlan(null);
     setAccepted(false);
+  };
+
+  /** What the deploy would create; needs the fleet's name (it names every container or service). */
+  const preview = async (vars: Record<string, string>) => {
+    if (!name.trim()) return setPlan('Give the fleet a name to see what the deploy would create.');
+    try {
+      setPlan(await api().fleets.previewCompose({ projectId, targetId, name: name.trim(), text, env: vars }));
+    } catch (err) {
+      setPlan(toApiError(err).message);
+    }
   };
 
   const envOrError = (): Record<string, string> | null => {
@@ -62,6 +76,7 @@ export function ComposeImport({ targets, onCancel, onDeployed }: Props) {
     try {
       setImported(await api().fleets.importCompose({ text, mode, env: vars }));
       setAccepted(false);
+      await preview(vars);
     } catch (err) {
       setErrors(splitFleetErrors(toApiError(err), COMPOSE_FIELDS));
     } finally {
@@ -123,7 +138,13 @@ export function ComposeImport({ targets, onCancel, onDeployed }: Props) {
           </select>
         </FormField>
         <FormField label="Fleet name" error={e.name} className="grow-2" required>
-          <input value={name} onChange={(ev) => setName(ev.target.value)} data-testid="fc-name" className="mono" placeholder="bigchem" autoComplete="off" spellCheck={false} />
+          <input
+            value={name}
+            onChange={(ev) => {
+              setName(ev.target.value);
+              setPlan(null);
+            }}
+            data-testid="fc-name" className="mono" placeholder="bigchem" autoComplete="off" spellCheck={false} />
         </FormField>
       </div>
       <FormField label="Compose file" error={e.text} hint={<>Paste it, or pick a file: <input type="file" accept=".yml,.yaml,text/yaml" onChange={(ev) => void pickFile(ev.target.files?.[0])} data-testid="fc-file" aria-label="Pick a compose file" /></>}>
@@ -151,6 +172,13 @@ export function ComposeImport({ targets, onCancel, onDeployed }: Props) {
         error={e.env}
       />
       {imported ? <ImportResult imported={imported} mode={mode} accepted={accepted} onAccept={setAccepted} /> : null}
+      {typeof plan === 'string' ? (
+        <p className="muted" data-testid="fc-plan-note">
+          {plan}
+        </p>
+      ) : plan ? (
+        <PlanPreview plan={plan} targetName={target?.name ?? ''} />
+      ) : null}
       {errors.form ? (
         <p className="form-error" role="alert" data-testid="form-error">
           {errors.form}

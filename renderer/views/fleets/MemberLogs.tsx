@@ -1,5 +1,6 @@
 // One member's log (fleets.logs: stdout and stderr, a Swarm service's log, or an array task's output file), the
-// last N lines, reloaded on request: logs of many workers are large and rarely needed all at once.
+// last N lines, reloaded on request or, with Follow on, every 3 s while the panel is open (live, without keeping a
+// stream per worker open: logs of many workers are large and rarely needed all at once).
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { toApiError } from '../../../shared/client.js';
 import { api } from '../../api/index.js';
@@ -20,9 +21,10 @@ export function MemberLogs({ fleetId, member, members, onPick, onClose }: Props)
   // Read when a log loads (member picked, Refresh), not on every keystroke, so it is mirrored in a ref.
   const tailRef = useRef(tail);
   const [log, setLog] = useState<LogState>({ state: 'loading', text: '' });
+  const [follow, setFollow] = useState(false);
 
-  const load = useCallback(async () => {
-    setLog((l) => ({ ...l, state: 'loading' }));
+  const load = useCallback(async (quiet = false) => {
+    if (!quiet) setLog((l) => ({ ...l, state: 'loading' }));
     const n = Number(tailRef.current);
     try {
       const r = await api().fleets.logs({ fleetId, member, ...(Number.isInteger(n) && n >= 1 ? { tail: Math.min(n, 100_000) } : {}) });
@@ -35,6 +37,12 @@ export function MemberLogs({ fleetId, member, members, onPick, onClose }: Props)
   useEffect(() => {
     void load();
   }, [load]);
+
+  useEffect(() => {
+    if (!follow) return;
+    const timer = setInterval(() => void load(true), 3000);
+    return () => clearInterval(timer);
+  }, [follow, load]);
 
   return (
     <section className="panel" aria-label={`Logs of ${member}`} data-testid="member-log-panel" data-member={member}>
@@ -65,6 +73,10 @@ export function MemberLogs({ fleetId, member, members, onPick, onClose }: Props)
         <button type="button" className="button button-small" onClick={() => void load()} disabled={log.state === 'loading'} data-testid="member-log-refresh">
           {log.state === 'loading' ? 'Loading…' : 'Refresh'}
         </button>
+        <label className="inline-field">
+          <input type="checkbox" checked={follow} onChange={(ev) => setFollow(ev.target.checked)} data-testid="member-log-follow" />
+          <span className="field-label">Follow</span>
+        </label>
         {log.state === 'ok' ? <CopyButton text={log.text} label={`Copy the log of ${member}`} what="log" /> : null}
       </div>
       {log.state === 'error' ? (
