@@ -187,6 +187,8 @@ export class FahService {
     await this.activity(targetId, 'fah.jobs.create', `# P${project} RUN ${r.run} CLONE ${r.clones[0]}–${r.clones.at(-1)}: PUT files, then PUT ${base(project)}/runs/${r.run}/create`, () =>
       createReserved(this.deps(targetId, c, project), reserved),
     );
+    // The progress chart starts with the jobs as they were just created.
+    this.repo.addSample(targetId, project, this.repo.counts(targetId, project));
     return { run: r.run, clones: r.clones, jobs: r.clones.map((cl) => this.repo.job(targetId, project, r.run, cl)!) };
   }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TargetKind } from '../../shared/domain.js';
-import { TARGET_FIELDS, TARGET_KINDS, buildSettings, summarizeSettings } from './targets.js';
+import { DEFAULT_AS_URL, TARGET_FIELDS, TARGET_KINDS, buildSettings, defaultValues, summarizeSettings } from './targets.js';
 
 describe('target kinds', () => {
   it('covers every TargetKind of the contract', () => {
@@ -25,6 +25,15 @@ describe('buildSettings', () => {
     expect(buildSettings('kubernetes', { namespace: 'md', host: 'ignored' }).settings).toEqual({ namespace: 'md' });
     expect(buildSettings('local-docker', {}).settings).toEqual({});
   });
+
+  it('takes a work server with the default AS, an email and a custom CA, and checks both', () => {
+    const values = { ...defaultValues('fah'), wsUrl: 'https://ws1.example.org', email: 'me@example.org', caPem: '-----BEGIN CERTIFICATE-----\nMII\n-----END CERTIFICATE-----\n' };
+    expect(buildSettings('fah', values).settings).toMatchObject({ asUrl: DEFAULT_AS_URL, email: 'me@example.org', caPem: expect.stringContaining('BEGIN CERTIFICATE') });
+    const bad = buildSettings('fah', { wsUrl: 'https://ws', email: 'me', caPem: 'not a pem' });
+    expect(Object.keys(bad.errors).sort()).toEqual(['caPem', 'email']);
+    expect(buildSettings('fah', { wsUrl: 'https://ws' }).settings).toEqual({ wsUrl: 'https://ws' }); // empty CA = system trust
+    expect(defaultValues('slurm')).toEqual({});
+  });
 });
 
 describe('summarizeSettings', () => {
@@ -34,5 +43,6 @@ describe('summarizeSettings', () => {
     expect(summarizeSettings({ kind: 'local-docker', settings: {} })).toBe('default Docker socket');
     expect(summarizeSettings({ kind: 'kubernetes', settings: { context: 'c1', namespace: 'ns' } })).toBe('context c1 · namespace ns');
     expect(summarizeSettings({ kind: 'fah', settings: { wsUrl: 'https://ws' } })).toBe('https://ws');
+    expect(summarizeSettings({ kind: 'fah', settings: { wsUrl: 'https://ws', email: 'a@b.org', caPem: 'x' } })).toBe('https://ws · a@b.org · custom CA');
   });
 });

@@ -1,6 +1,9 @@
 // What each kind of compute target is, and which connection settings the "Add target" form asks for.
 import type { Target, TargetKind, TargetSettings } from '../../shared/domain.js';
 
+/** Where Folding@home certificates are renewed unless a target says otherwise (the core's default too). */
+export const DEFAULT_AS_URL = 'https://assign1.foldingathome.org';
+
 export interface KindInfo {
   kind: TargetKind;
   label: string;
@@ -22,10 +25,15 @@ export function kindLabel(kind: TargetKind): string {
 export interface SettingField {
   key: string;
   label: string;
-  type: 'text' | 'number';
+  /** textarea: several lines (a PEM block). */
+  type: 'text' | 'number' | 'textarea';
   placeholder?: string;
+  /** Filled in when the kind is chosen, so the usual value is visible and can be changed. */
+  defaultValue?: string;
   hint?: string;
   required?: boolean;
+  /** What is wrong with a non-empty value, or null. */
+  validate?: (value: string) => string | null;
 }
 
 export const TARGET_FIELDS: Record<TargetKind, readonly SettingField[]> = {
@@ -51,8 +59,32 @@ export const TARGET_FIELDS: Record<TargetKind, readonly SettingField[]> = {
     { key: 'prometheusUrl', label: 'Prometheus URL (GPU use per pod, optional)', type: 'text', placeholder: 'https://prometheus.nrp-nautilus.io' },
   ],
   fah: [
-    { key: 'wsUrl', label: 'Work server URL', type: 'text', placeholder: 'https://ws.example.org', required: true },
-    { key: 'asUrl', label: 'Assignment server URL', type: 'text', placeholder: 'https://as.example.org' },
+    { key: 'wsUrl', label: 'Work server URL', type: 'text', placeholder: 'https://ws1.example.org', required: true, hint: 'The API lives at the host root (/api/…).' },
+    {
+      key: 'asUrl',
+      label: 'Assignment server URL',
+      type: 'text',
+      placeholder: DEFAULT_AS_URL,
+      defaultValue: DEFAULT_AS_URL,
+      hint: 'Renews the client certificate; empty = the default.',
+    },
+    {
+      key: 'email',
+      label: 'Email',
+      type: 'text',
+      placeholder: 'you@example.org',
+      hint: 'The one you log in to the AS with (the certificate’s CN).',
+      validate: (v) => (/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v) ? null : 'Email must be an email address'),
+    },
+    {
+      key: 'caPem',
+      label: 'Custom CA (PEM, optional)',
+      type: 'textarea',
+      placeholder: '-----BEGIN CERTIFICATE-----',
+      hint: 'Only for a server whose HTTPS certificate a public CA did not sign; empty = system trust.',
+      // The core would only fail at the first connection; say so while the form is still open.
+      validate: (v) => (v.includes('-----BEGIN CERTIFICATE-----') ? null : 'Paste the CA certificate in PEM form (-----BEGIN CERTIFICATE-----), or leave it empty for system trust'),
+    },
   ],
 };
 
@@ -75,11 +107,18 @@ export function buildSettings(kind: TargetKind, values: Readonly<Record<string, 
       const n = Number(raw);
       if (!Number.isInteger(n) || n < 1 || n > 65535) errors[field.key] = `${field.label} must be a whole number from 1 to 65535`;
       else settings[field.key] = n;
+    } else if (field.validate?.(raw)) {
+      errors[field.key] = field.validate(raw)!;
     } else {
       settings[field.key] = raw;
     }
   }
   return { settings, errors };
+}
+
+/** The values a kind's form starts with (e.g. the default assignment server). */
+export function defaultValues(kind: TargetKind): Record<string, string> {
+  return Object.fromEntries(TARGET_FIELDS[kind].filter((f) => f.defaultValue !== undefined).map((f) => [f.key, f.defaultValue!]));
 }
 
 const str = (v: unknown) => (v === null || v === undefined || v === '' ? null : String(v));
@@ -103,7 +142,7 @@ export function summarizeSettings(target: Pick<Target, 'kind' | 'settings'>): st
       return parts.join(' · ');
     }
     case 'fah':
-      return [str(s.wsUrl), str(s.asUrl)].filter(Boolean).join(' · ') || '—';
+      return [str(s.wsUrl), str(s.asUrl), str(s.email), str(s.caPem) ? 'custom CA' : null].filter(Boolean).join(' · ') || '—';
     default:
       return Object.entries(s)
         .map(([k, v]) => `${k}=${String(v)}`)

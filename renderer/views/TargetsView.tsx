@@ -12,7 +12,7 @@ import { StateBadge } from '../components/StateBadge.js';
 import { credentialsSet } from '../lib/credentials.js';
 import { splitFieldErrors, type FormErrors } from '../lib/fieldErrors.js';
 import { formatTime } from '../lib/format.js';
-import { TARGET_FIELDS, TARGET_KINDS, buildSettings, kindLabel, summarizeSettings } from '../lib/targets.js';
+import { TARGET_FIELDS, TARGET_KINDS, buildSettings, defaultValues, kindLabel, summarizeSettings, type SettingField } from '../lib/targets.js';
 import { HostKeyDeclined, withHostKeyTrust } from '../store/hostKeyTrust.js';
 import { useTargets } from '../store/targets.js';
 import { formErrorToasts, toast, toastError } from '../store/toasts.js';
@@ -314,7 +314,7 @@ function NewTargetForm({ nameRef }: { nameRef: React.RefObject<HTMLInputElement 
       const target = await api().targets.create({ name, kind, settings: built.settings });
       errorToasts.clear();
       setName('');
-      setValues({});
+      setValues(defaultValues(kind));
       toast('success', `Added target “${target.name}”. Use “Check connection” to test it.`);
       await refresh();
     } catch (err) {
@@ -346,7 +346,10 @@ function NewTargetForm({ nameRef }: { nameRef: React.RefObject<HTMLInputElement 
           <select
             value={kind}
             onChange={(e) => {
-              setKind(e.target.value as TargetKind);
+              const next = e.target.value as TargetKind;
+              setKind(next);
+              // What was typed stays (kinds share keys such as socketPath); the new kind's defaults fill the gaps.
+              setValues((v) => ({ ...defaultValues(next), ...v }));
               setErrors({ fields: {}, form: null });
             }}
             data-testid="new-target-kind"
@@ -361,18 +364,30 @@ function NewTargetForm({ nameRef }: { nameRef: React.RefObject<HTMLInputElement 
       </div>
       <div className="form-row" data-testid="new-target-settings">
         {fields.map((f) => (
-          <FormField key={`${kind}-${f.key}`} label={f.label} error={errors.fields[f.key]} hint={f.hint} required={f.required} className={f.type === 'number' ? 'grow-0' : 'grow-2'}>
-            <input
-              type="text"
-              inputMode={f.type === 'number' ? 'numeric' : undefined}
-              value={values[f.key] ?? ''}
-              onChange={(e) => setValues((v) => ({ ...v, [f.key]: e.target.value }))}
-              placeholder={f.placeholder}
-              data-testid={`new-target-${f.key}`}
-              autoComplete="off"
-              spellCheck={false}
-              className={f.type === 'number' ? 'input-narrow' : undefined}
-            />
+          <FormField key={`${kind}-${f.key}`} label={f.label} error={errors.fields[f.key]} hint={f.hint} required={f.required} className={fieldClass(f)}>
+            {f.type === 'textarea' ? (
+              <textarea
+                value={values[f.key] ?? ''}
+                onChange={(e) => setValues((v) => ({ ...v, [f.key]: e.target.value }))}
+                placeholder={f.placeholder}
+                data-testid={`new-target-${f.key}`}
+                spellCheck={false}
+                rows={3}
+                className="mono"
+              />
+            ) : (
+              <input
+                type="text"
+                inputMode={f.type === 'number' ? 'numeric' : undefined}
+                value={values[f.key] ?? ''}
+                onChange={(e) => setValues((v) => ({ ...v, [f.key]: e.target.value }))}
+                placeholder={f.placeholder}
+                data-testid={`new-target-${f.key}`}
+                autoComplete="off"
+                spellCheck={false}
+                className={f.type === 'number' ? 'input-narrow' : undefined}
+              />
+            )}
           </FormField>
         ))}
         <div className="form-submit">
@@ -389,3 +404,6 @@ function NewTargetForm({ nameRef }: { nameRef: React.RefObject<HTMLInputElement 
     </form>
   );
 }
+
+/** Ports stay narrow; a PEM block takes a row of its own. */
+const fieldClass = (f: SettingField) => (f.type === 'number' ? 'grow-0' : f.type === 'textarea' ? 'grow-3 field-full' : 'grow-2');
