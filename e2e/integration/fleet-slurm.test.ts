@@ -11,6 +11,7 @@ import type { Project, Target } from '../../shared/domain.js';
 import type { Fleet, FleetMember, FleetSample } from '../../shared/fleet.js';
 import type { TunnelInfo } from '../../shared/files.js';
 import { fails, ok, openTempCore, type TempCore } from '../../electron/testing/temp-core.js';
+import { loadBrokers, rabbitApi, sendCeleryTasks, type Brokers } from '../support/brokers.js';
 import { loadTestbed, need } from './testbed.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -24,6 +25,7 @@ let target: Target;
 let amqpUrl: string;
 let rabbitPassword: string;
 let fleet: Fleet | null = null;
+let brokers: Brokers;
 
 const get = (fleetId: string) => ok<{ fleet: Fleet; members: FleetMember[] }>(t.core, 'fleets.get', { fleetId });
 
@@ -40,6 +42,7 @@ async function until<T>(what: string, probe: () => Promise<T>, good: (v: T) => b
 
 beforeAll(async () => {
   const tb = loadTestbed();
+  brokers = loadBrokers();
   amqpUrl = need(tb, 'SIMDECK_TB_RABBITMQ_AMQP_URL');
   rabbitPassword = fs.readFileSync(need(tb, 'SIMDECK_TB_RABBITMQ_PASSWORD_FILE'), 'utf8').trim();
   // What a researcher keeps on the cluster: the Celery app, and the broker URL (with its password) in a file
@@ -120,13 +123,17 @@ it('runs real Celery workers as array tasks, reads the broker through a tunnel, 
   const consuming = await until('2 consumers', () => get(fleet!.id), (v) => /2 consumer\(s\)/.test(v.fleet.monitor?.state ?? ''));
   expect(consuming.fleet.monitor).toMatchObject({ kind: 'rabbitmq' });
 
-  // Work sent to the queue is done by the fleet: the depth SimDeck reads goes back to 0.
-  execFileSync('/usr/bin/python3', ['-c', `from celery_app import app\nfor i in range(20): app.send_task("add", (i, i), queue="${QUEUE}")`], {
-    cwd: FIXTURE,
-    env: { ...process.env, SIMDECK_CELERY_BROKER_URL: amqpUrl },
-  });
-  const samples = await until('samples after the work drained', () => ok<FleetSample[]>(t.core, 'fleets.history', { fleetId: fleet!.id }), (v) => v.length >= 2 && v.at(-1)!.queueDepth === 0 && v.at(-1)!.consumers === 2);
-  expect(samples.at(-1)!.workersOnline).toBe(2);
+  // Work sent to the queue is done by the fleet: RabbitMQ counts 20 acknowledgements on the fleet's queue, and the
+  // samples SimDeck takes after the work was sent show 2 workers online, 2 consumers and the queue empty again.
+  const sentAt = new Date().toISOString();
+  await sendCeleryTasks(brokers, QUEUE, 20);
+  await until('20 tasks acknowledged by the workers', () => rabbitApi(brokers, 'GET', `/api/queues/%2F/${QUEUE}`) as Promise<{ message_stats?: { ack?: number } }>, (q) => (q.message_stats?.ack ?? 0) >= 20, 90_000);
+  const samples = await until(
+    'a sample after the work drained',
+    () => ok<FleetSample[]>(t.core, 'fleets.history', { fleetId: fleet!.id }),
+    (v) => v.some((x) => x.at > sentAt && x.queueDepth === 0 && x.consumers === 2 && x.workersOnline === 2),
+  );
+  expect(samples.filter((x) => x.at > sentAt).length).toBeGreaterThan(0);
 
   // The worker's own output, from the array task's --output file on the cluster.
   const member = running.members[0]!.name;
