@@ -132,6 +132,18 @@ describe('projects and jobs', () => {
     expect(t.events.some((e) => e.event === 'fah.download')).toBe(true);
   });
 
+  it('fails the clone whose file is gone (and the later ones of its RUN), keeps the ids, and retries them once it is back', async () => {
+    for (const c of [0, 1, 3]) fs.writeFileSync(path.join(files, `partial-${c}.bin`), `partial ${c}`);
+    const r = await ok<{ run: number; jobs: FahJob[] }>(t.core, 'fah.createJobs', { targetId: target.id, project: P, clones: 4, files: [{ name: 'state.xml.bz2', path: path.join(files, 'partial-{clone}.bin') }] });
+    expect(r.jobs.map((j) => j.phase)).toEqual(['created', 'created', 'failed', 'failed']);
+    expect(r.jobs[2]!.message).toMatch(/partial-2\.bin .*cannot be read: ENOENT/);
+    expect(r.jobs[3]!.message).toMatch(/CLONE 2 of this RUN failed first/);
+    expect(sim.state.jobs(P).filter((j) => j.run === r.run)).toHaveLength(2);
+    fs.writeFileSync(path.join(files, 'partial-2.bin'), 'partial 2');
+    expect(await ok(t.core, 'fah.retryFailed', { targetId: target.id, project: P })).toEqual({ retried: 2 });
+    expect(sim.state.jobs(P).filter((j) => j.run === r.run).map((j) => j.clone).sort()).toEqual([0, 1, 2, 3]);
+  });
+
   it('stops, restarts and fails jobs', async () => {
     const r = await ok<{ ok: boolean }[]>(t.core, 'fah.act', { targetId: target.id, project: P, jobs: [{ run: 1, clone: 0 }], action: 'fail' });
     expect(r[0]!.ok).toBe(true);
@@ -139,7 +151,7 @@ describe('projects and jobs', () => {
     await ok(t.core, 'fah.act', { targetId: target.id, project: P, jobs: [{ run: 1, clone: 0 }], action: 'restart' });
     expect(sim.state.job(P, 1, 0)?.state).toBe('READY');
     const jobs = await ok<FahJob[]>(t.core, 'fah.jobs', { targetId: target.id, project: P, state: 'READY' });
-    expect(jobs.map((j) => `${j.run}/${j.clone}`)).toEqual(['1/0']);
+    expect(jobs.filter((j) => j.run === 1).map((j) => `${j.run}/${j.clone}`)).toEqual(['1/0']);
   });
 
   it('retries a 5xx and never a 4xx, and shows the server\'s error text as it is', async () => {

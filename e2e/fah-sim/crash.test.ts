@@ -63,8 +63,9 @@ it('finishes an interrupted creation after a restart: no PRCG reused, nothing lo
   await call(first, 'fah.importCert', { targetId: target.id, certPem: cert.chainPem, keyPem: cert.keyPem });
   await call(first, 'fah.saveProject', { targetId: target.id, project: P, data: PROJECT });
 
-  // Slow uploads keep the creation in flight long enough to be cut in the middle.
+  // Slow uploads and creates keep the creation in flight long enough to be cut in the middle.
   sim.faults.add({ server: 'ws', method: 'PUT', path: /\/files\//, delayMs: 40, times: 10_000 });
+  sim.faults.add({ server: 'ws', method: 'PUT', path: /\/create$/, delayMs: 150, times: 10_000 });
   const creating = call(first, 'fah.createJobs', {
     targetId: target.id,
     project: P,

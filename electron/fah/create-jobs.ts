@@ -4,9 +4,11 @@
 // Files of all clones upload in parallel (the client bounds concurrency); creates within a RUN go in clone order,
 // because `{"clones": c+1}` asks the WS for clones 0…c, and a clone must have its files before it exists there.
 // RUNs proceed in parallel.
-import { readFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { ApiError } from '../../shared/errors.js';
-import type { FahHttpClient } from './http/client.js';
+import type { FahHttpClient, StreamBody } from './http/client.js';
+import { toWsTime } from './time.js';
 import type { FahRepo, JobRow, WsJobData } from './repo.js';
 
 export interface CreateDeps {
@@ -19,12 +21,14 @@ export interface CreateDeps {
 
 const base = (p: number) => `/api/projects/${p}`;
 
-/** Reads a job's files; a file that is gone fails the job with a message that names it. */
-async function readFiles(job: JobRow): Promise<{ name: string; bytes: Buffer }[]> {
-  const out: { name: string; bytes: Buffer }[] = [];
+/** A job's files as replayable streams (read only when the upload has its slot, so memory stays bounded); a file
+ *  that is gone fails the job with a message that names it. */
+async function openFiles(job: JobRow): Promise<{ name: string; body: StreamBody }[]> {
+  const out: { name: string; body: StreamBody }[] = [];
   for (const f of job.fileSpecs) {
     try {
-      out.push({ name: f.name, bytes: await readFile(f.path) });
+      const { size } = await stat(f.path);
+      out.push({ name: f.name, body: { size, open: () => createReadStream(f.path) } });
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       throw new ApiError('NOT_FOUND', `${f.path} (${f.name} of RUN ${job.run} CLONE ${job.clone}) cannot be read: ${code ?? String(err)}. Put the file back and retry.`);
@@ -35,8 +39,8 @@ async function readFiles(job: JobRow): Promise<{ name: string; bytes: Buffer }[]
 
 async function upload(d: CreateDeps, job: JobRow): Promise<void> {
   d.repo.setPhase(d.targetId, job.project, job.run, job.clone, 'uploading');
-  const files = await readFiles(job);
-  await Promise.all(files.map((f) => d.client.upload(`${base(job.project)}/files/RUN${job.run}/CLONE${job.clone}/${f.name}`, f.bytes)));
+  const files = await openFiles(job);
+  await Promise.all(files.map((f) => d.client.upload(`${base(job.project)}/files/RUN${job.run}/CLONE${job.clone}/${f.name}`, f.body)));
   d.repo.setPhase(d.targetId, job.project, job.run, job.clone, 'creating');
 }
 
@@ -47,7 +51,12 @@ async function create(d: CreateDeps, job: JobRow): Promise<void> {
 /** Runs the jobs of one RUN: all uploads, then the creates in clone order, each after its own upload. */
 async function runOne(d: CreateDeps, jobs: JobRow[]): Promise<void> {
   const sorted = [...jobs].sort((a, b) => a.clone - b.clone);
-  const uploads = sorted.map((j) => (j.phase === 'creating' ? Promise.resolve() : upload(d, j)));
+  const uploads = sorted.map((j) => {
+    const p = j.phase === 'creating' ? Promise.resolve() : upload(d, j);
+    // Awaited in clone order below; until then a failure must not count as unhandled (it would end the process).
+    p.catch(() => undefined);
+    return p;
+  });
   for (let i = 0; i < sorted.length; i++) {
     const j = sorted[i]!;
     try {
@@ -65,15 +74,27 @@ async function runOne(d: CreateDeps, jobs: JobRow[]): Promise<void> {
   }
 }
 
-/** Asks the WS for the project's jobs and marks the created ones (one request for a whole batch). */
-export async function confirm(d: CreateDeps, project: number): Promise<number> {
-  const r = await d.client.getJson<{ jobs?: WsJobData[]; ts?: string }>(`${base(project)}/jobs`);
-  const jobs = (r.jobs ?? []).map((j) => ({ ...j, project }));
-  return d.repo.applyWsJobs(d.targetId, jobs);
+/**
+ * Asks the WS which of these jobs exist and marks them created: one GET /jobs?since= for the whole batch (jobs
+ * created since it started), and a full list only if some are still missing (since= semantics are not public).
+ */
+export async function confirm(d: CreateDeps, project: number, jobs?: readonly { run: number; clone: number }[], since?: Date): Promise<number> {
+  const want = jobs ? new Set(jobs.map((j) => `${j.run}/${j.clone}`)) : null;
+  const mine = (list: readonly WsJobData[]) => list.filter((j) => !want || want.has(`${j.run}/${j.clone}`)).map((j) => ({ ...j, project }));
+  let changed = 0;
+  if (since && want) {
+    const r = await d.client.getJson<{ jobs?: WsJobData[] }>(`${base(project)}/jobs`, { since: toWsTime(new Date(since.getTime() - 60_000)) });
+    const found = mine(r.jobs ?? []);
+    changed += d.repo.applyWsJobs(d.targetId, found);
+    if (found.length >= want.size) return changed;
+  }
+  const r = await d.client.getJson<{ jobs?: WsJobData[] }>(`${base(project)}/jobs`);
+  return changed + d.repo.applyWsJobs(d.targetId, mine(r.jobs ?? []));
 }
 
 /** Uploads and creates the given reserved jobs (several RUNs in parallel), then confirms them. */
 export async function createReserved(d: CreateDeps, jobs: JobRow[]): Promise<void> {
+  const started = new Date();
   const byRun = new Map<string, JobRow[]>();
   for (const j of jobs) {
     const k = `${j.project}/${j.run}`;
@@ -81,7 +102,9 @@ export async function createReserved(d: CreateDeps, jobs: JobRow[]): Promise<voi
   }
   await Promise.all([...byRun.values()].map((list) => runOne(d, list)));
   d.changed?.();
-  for (const project of new Set(jobs.map((j) => j.project))) await confirm(d, project);
+  for (const project of new Set(jobs.map((j) => j.project))) {
+    await confirm(d, project, jobs.filter((j) => j.project === project), started);
+  }
   d.changed?.();
 }
 

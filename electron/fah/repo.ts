@@ -1,5 +1,6 @@
 // SQL for Folding@home work servers: the client certificate in use (and its history), renewal bookkeeping, the
 // jobs SimDeck created (with their phase in the crash-safe create sequence), GET /jobs cursors and samples.
+import type { Statement } from 'better-sqlite3';
 import type { FahJob, FahJobFile, FahJobPhase, FahJobState } from '../../shared/fah.js';
 import type { Db } from '../workspace/db.js';
 import { now, parseJson } from '../workspace/rows.js';
@@ -150,10 +151,12 @@ export class FahRepo {
     return (rows as RawJob[]).map(toJob);
   }
 
+  private setPhaseStmt: Statement | null = null;
+
+  /** Called twice per job while creating thousands: the statement is prepared once. */
   setPhase(targetId: string, project: number, run: number, clone: number, phase: FahJobPhase, message = ''): void {
-    this.db
-      .prepare('UPDATE fah_jobs SET phase = ?, message = ?, updated_at = ? WHERE target_id = ? AND project = ? AND run = ? AND clone = ?')
-      .run(phase, message, now(), targetId, project, run, clone);
+    this.setPhaseStmt ??= this.db.prepare('UPDATE fah_jobs SET phase = ?, message = ?, updated_at = ? WHERE target_id = ? AND project = ? AND run = ? AND clone = ?');
+    this.setPhaseStmt.run(phase, message, now(), targetId, project, run, clone);
   }
 
   /** Applies the WS's view of jobs SimDeck knows (others' jobs are not imported); returns how many changed. */
