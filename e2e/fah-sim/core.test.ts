@@ -36,6 +36,13 @@ afterAll(async () => {
 });
 
 describe('the client certificate', () => {
+  it('refuses work server settings it cannot use, saying which', async () => {
+    const url = await fails(t.core, 'targets.create', { name: 'bad', kind: 'fah', settings: { wsUrl: 'ws1.example.org' } });
+    expect(url.message).toMatch(/settings\.wsUrl: the work server URL is an https:\/\/ address/);
+    const ca = await fails(t.core, 'targets.create', { name: 'bad', kind: 'fah', settings: { wsUrl: 'https://ws1.example.org', caPem: 'not a pem' } });
+    expect(ca.message).toMatch(/settings\.caPem/);
+  });
+
   it('refuses a certificate whose key does not fit, and an expired one with what to do', async () => {
     const a = await sim.issueClientCert({ email: EMAIL });
     const b = await sim.issueClientCert({ email: EMAIL });

@@ -39,6 +39,33 @@ export function assertNoSecretsInSettings(settings: TargetSettings): void {
   }
 }
 
+const isHttpUrl = (v: string) => {
+  try {
+    const u = new URL(v);
+    return u.protocol === 'https:' || u.protocol === 'http:';
+  } catch {
+    return false;
+  }
+};
+
+/** Settings a kind cannot work without, checked where they are saved (Folding@home: URLs, email, CA). */
+export function assertKindSettings(kind: TargetKind, settings: TargetSettings): void {
+  if (kind !== 'fah') return;
+  const str = (k: string) => (typeof settings[k] === 'string' ? (settings[k] as string).trim() : '');
+  for (const k of ['wsUrl', 'asUrl']) {
+    const v = str(k);
+    if ((k === 'wsUrl' || v !== '') && !isHttpUrl(v)) {
+      throw new ApiError('INVALID_INPUT', `settings.${k}: ${k === 'wsUrl' ? 'the work server URL' : 'the assignment server URL'} is an https:// address, e.g. https://ws1.example.org.`, { field: `settings.${k}` });
+    }
+  }
+  if (str('email') !== '' && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(str('email'))) {
+    throw new ApiError('INVALID_INPUT', 'settings.email: the email you log in to the AS with (the CN of your certificate).', { field: 'settings.email' });
+  }
+  if (str('caPem') !== '' && !str('caPem').includes('-----BEGIN CERTIFICATE-----')) {
+    throw new ApiError('INVALID_INPUT', 'settings.caPem: a CA certificate in PEM (-----BEGIN CERTIFICATE-----), or empty to trust the system CAs.', { field: 'settings.caPem' });
+  }
+}
+
 export class Targets {
   constructor(private readonly db: Db) {}
 
@@ -54,6 +81,7 @@ export class Targets {
 
   create(input: { name: string; kind: TargetKind; settings: TargetSettings }): Target {
     assertNoSecretsInSettings(input.settings);
+    assertKindSettings(input.kind, input.settings);
     const id = newId();
     const t = now();
     this.guardName(input.name, () =>
@@ -66,7 +94,10 @@ export class Targets {
 
   update(id: string, patch: { name?: string; settings?: TargetSettings }): Target {
     const current = this.get(id);
-    if (patch.settings) assertNoSecretsInSettings(patch.settings);
+    if (patch.settings) {
+      assertNoSecretsInSettings(patch.settings);
+      assertKindSettings(current.kind, patch.settings);
+    }
     const name = patch.name ?? current.name;
     const settings = JSON.stringify(patch.settings ?? current.settings);
     this.guardName(name, () =>
