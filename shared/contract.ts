@@ -414,6 +414,11 @@ export const calls = {
     z.object({ csrPem: z.string(), steps: z.string() }),
     'Make an RSA-4096 key (kept in the vault) and a CSR with CN = your email, to paste into the AS web page.',
   ),
+  'fah.pendingCsr': call(
+    z.object({ targetId: id }).strict(),
+    z.object({ csrPem: z.string() }).nullable(),
+    'The CSR SimDeck made whose signed certificate has not been imported yet (null when none is waiting).',
+  ),
   'fah.importCert': call(
     z.object({ targetId: id, certPem: z.string().min(1, 'paste or choose the certificate (PEM)'), keyPem: z.string().optional() }).strict(),
     FahCertInfo,

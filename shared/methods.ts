@@ -80,6 +80,7 @@ export const METHODS = [
   'fleets.adoptStack',
   'fah.cert',
   'fah.generateCsr',
+  'fah.pendingCsr',
   'fah.importCert',
   'fah.renew',
   'fah.projects',

@@ -205,13 +205,17 @@ test('an expired certificate is refused with what to do; a key and CSR made by S
   await expect(csr.getByTestId('fah-csr-steps')).toContainText('Submit CSR');
   await expect(csr.getByTestId('fah-csr-save')).toHaveAttribute('download', `fah-csr-${EMAIL}.pem`);
   const signed = await signCsr(sim, (await pem.textContent())!, await sim.issueClientCert({ email: EMAIL }));
-  await csr.getByTestId('fah-csr-import').click();
+  // The AS web page may take a while: SimDeck keeps the CSR, and the panel still offers the import after a reload.
+  await open(page, 'nav-fah');
+  await expect(page.getByTestId('fah-cert-pending')).toBeVisible();
+  await page.getByTestId('fah-cert-pending-import').click();
   // SimDeck holds the key: the dialog asks only for the certificate.
   await expect(page.getByTestId('fah-import-dialog').locator('form')).toHaveAttribute('data-mode', 'signed');
   await expect(page.getByTestId('fah-import-key')).toHaveCount(0);
   await expect(await importCert(page, signed)).toHaveCount(0);
   await expect(page.getByTestId('fah-cert')).toHaveAttribute('data-status', 'ok');
   await expect(page.getByTestId('fah-cert-subject')).toHaveText(EMAIL);
+  await expect(page.getByTestId('fah-cert-pending')).toHaveCount(0);
   await expect(page.getByTestId('fah-projects-empty')).toBeVisible();
 });
 

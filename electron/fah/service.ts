@@ -99,6 +99,11 @@ export class FahService {
     return this.creds.view(this.target(targetId));
   }
 
+  pendingCsr(targetId: string): { csrPem: string } | null {
+    const csr = this.repo.certStatus(this.target(targetId).id).pendingCsr;
+    return csr ? { csrPem: csr } : null;
+  }
+
   async importCert(targetId: string, certPem: string, keyPem?: string): Promise<FahCertInfo> {
     const t = this.target(targetId);
     const info = await this.creds.importCert(t, certPem, keyPem);

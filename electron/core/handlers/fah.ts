@@ -9,6 +9,7 @@ export function fahHandlers(fah: FahBackend): Pick<Handlers, FahMethod> {
   return {
     'fah.cert': async (p) => (await svc()).cert(p.targetId),
     'fah.generateCsr': async (p) => (await svc()).generateCsr(p.targetId, p.email),
+    'fah.pendingCsr': async (p) => (await svc()).pendingCsr(p.targetId),
     'fah.importCert': async (p) => (await svc()).importCert(p.targetId, p.certPem, p.keyPem),
     'fah.renew': async (p) => (await svc()).renew(p.targetId),
     'fah.projects': async (p) => (await svc()).projects(p.targetId),

@@ -1,10 +1,11 @@
 // The client certificate of a work server, prominently: status badge, days left, subject, issuer, validity, the
 // core's advice and the last renewal (with its error). Actions: import a certificate, generate a key and CSR for
 // the AS web page (then import what it signed), and renew now through the AS.
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { toApiError } from '../../../shared/client.js';
 import type { FahCertInfo } from '../../../shared/fah.js';
 import { api } from '../../api/index.js';
+import { CopyButton } from '../../components/CopyButton.js';
 import { StateBadge } from '../../components/StateBadge.js';
 import { CERT_LABELS, CERT_TONES, daysLeftText } from '../../lib/fahCert.js';
 import { formatTime } from '../../lib/format.js';
@@ -22,6 +23,18 @@ export function CertPanel({ targetId, state }: { targetId: string; state: CertSt
   const [open, setOpen] = useState<Open>(null);
   const [renewing, setRenewing] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  // A CSR made earlier (maybe before a restart) still waits for the certificate the AS web page signs.
+  const [pending, setPending] = useState<string | null>(null);
+  useEffect(() => {
+    let live = true;
+    api()
+      .fah.pendingCsr({ targetId })
+      .then((p) => live && setPending(p?.csrPem ?? null))
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, [targetId, cert, open]);
 
   const renew = async () => {
     setRenewing(true);
@@ -56,6 +69,19 @@ export function CertPanel({ targetId, state }: { targetId: string; state: CertSt
         <p className="form-error" role="alert" data-testid="fah-cert-error">
           {error ?? state.error}
         </p>
+      ) : null}
+      {pending ? (
+        <div className="callout callout-info" data-testid="fah-cert-pending">
+          <div className="callout-body">
+            <p>A key and CSR made in SimDeck wait for their certificate: paste the CSR into the assignment server’s web page (“Certificate” → “Submit CSR”), then import what it gives back.</p>
+            <div className="dialog-actions">
+              <CopyButton text={pending} label="Copy the CSR" what="CSR" testId="fah-cert-pending-copy" />
+              <button type="button" className="button button-small button-primary" onClick={() => setOpen('signed')} data-testid="fah-cert-pending-import">
+                Import the signed certificate…
+              </button>
+            </div>
+          </div>
+        </div>
       ) : null}
       {cert ? <CertDetails cert={cert} /> : cert === null ? <NoCert /> : <p className="muted">Loading the certificate…</p>}
       {open === 'import' || open === 'signed' ? (
