@@ -45,7 +45,8 @@ async function upload(d: CreateDeps, job: JobRow): Promise<void> {
 }
 
 async function create(d: CreateDeps, job: JobRow): Promise<void> {
-  await d.client.putJson(`${base(job.project)}/runs/${job.run}/create`, { clones: job.clone + 1 });
+  // Urgent: a create waits for nothing but its own files, so it goes ahead of other clones' queued uploads.
+  await d.client.putJson(`${base(job.project)}/runs/${job.run}/create`, { clones: job.clone + 1 }, { urgent: true });
 }
 
 /** Runs the jobs of one RUN: all uploads, then the creates in clone order, each after its own upload. */

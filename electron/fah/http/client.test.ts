@@ -216,6 +216,17 @@ describe('FahHttpClient concurrency and TLS', () => {
     d.close();
   });
 
+  it('serves urgent requests before queued normal ones', async () => {
+    const started: string[] = [];
+    const c = client({ concurrency: 1, onRequest: (e) => started.push(e.path) });
+    const normal = Array.from({ length: 5 }, () => c.getJson('/api/conc'));
+    const urgent = c.getJson('/api/conc?urgent', undefined, { urgent: true });
+    await Promise.all([...normal, urgent]);
+    // The first normal request already held the only slot; the urgent one is next, before the other four.
+    expect(started.indexOf('/api/conc?urgent')).toBe(1);
+    c.close();
+  });
+
   it('is refused by the server with a certificate from another CA', async () => {
     const c = client({ tls: strangerTls, retries: 1 });
     const err = (await c.getJson('/api/who').catch((e) => e)) as ApiError;

@@ -62,6 +62,8 @@ export interface CallOptions {
   timeoutMs?: number;
   /** false: one attempt only (e.g. a caller that must not repeat a POST). */
   retry?: boolean;
+  /** Served before queued normal requests (small calls that unblock others, e.g. a job create among uploads). */
+  urgent?: boolean;
 }
 
 export type Query = Record<string, string | number | boolean | Date | null | undefined>;
@@ -205,11 +207,12 @@ class Semaphore {
   private active = 0;
   /** In arrival order; a Set so that taking the first (and dropping an aborted one) stays cheap with 40,000 queued. */
   private readonly waiters = new Set<() => void>();
+  private readonly urgent = new Set<() => void>();
   constructor(private readonly limit: number) {}
   get inUse(): number {
     return this.active;
   }
-  async acquire(signal?: AbortSignal): Promise<void> {
+  async acquire(signal?: AbortSignal, urgent = false): Promise<void> {
     if (this.active < this.limit) {
       this.active++;
       return;
@@ -219,19 +222,21 @@ class Semaphore {
         signal?.removeEventListener('abort', onAbort);
         resolve();
       };
+      const queue = urgent ? this.urgent : this.waiters;
       const onAbort = () => {
-        this.waiters.delete(go);
+        queue.delete(go);
         reject(abortReason(signal));
       };
       signal?.addEventListener('abort', onAbort, { once: true });
-      this.waiters.add(go);
+      queue.add(go);
     });
     // the releaser handed its slot over; active stays the same
   }
   release(): void {
-    const next = this.waiters.values().next().value;
+    const queue = this.urgent.size > 0 ? this.urgent : this.waiters;
+    const next = queue.values().next().value;
     if (next) {
-      this.waiters.delete(next);
+      queue.delete(next);
       next();
     } else this.active--;
   }
@@ -505,7 +510,7 @@ export class FahHttpClient {
     const maxAttempts = spec.opts.retry === false ? 1 : this.retries + 1;
     const fullPath = this.urlPath(spec.path, spec.query);
     const ctx = { label: this.label, host: this.origin.host, method: spec.method, path: spec.path };
-    await this.sem.acquire(signal);
+    await this.sem.acquire(signal, spec.opts.urgent === true);
     try {
       for (let attempt = 1; ; attempt++) {
         if (signal?.aborted) throw abortReason(signal);
