@@ -354,6 +354,50 @@ CREATE TABLE fah_samples (
 CREATE INDEX fah_samples_project ON fah_samples (target_id, project, at);
 `,
   },
+  {
+    version: 8,
+    name: 'metrics',
+    sql: `
+-- Time series for the Monitor (electron/metrics/store.ts): GPU utilisation, memory, power and temperature per GPU,
+-- attributed to a target, node, and job / window / worker. One row per series; labels is a JSON object. last_t and
+-- last_v are the newest sample (kept when raw samples are pruned). raw_since, m1_since and m10_since are how far back
+-- each resolution is complete: retention pruning moves them forward (0 = nothing pruned yet).
+CREATE TABLE metric_series (
+  id         INTEGER PRIMARY KEY,
+  key        TEXT NOT NULL UNIQUE,
+  metric     TEXT NOT NULL,
+  labels     TEXT NOT NULL DEFAULT '{}',
+  last_t     INTEGER,
+  last_v     REAL,
+  raw_since  INTEGER NOT NULL DEFAULT 0,
+  m1_since   INTEGER NOT NULL DEFAULT 0,
+  m10_since  INTEGER NOT NULL DEFAULT 0,
+  created_at TEXT NOT NULL
+);
+CREATE INDEX metric_series_metric ON metric_series (metric);
+
+-- Raw samples: t in ms since the epoch. Clustered by (series, t), so a range of one series is one contiguous read.
+CREATE TABLE metric_samples (
+  series_id INTEGER NOT NULL REFERENCES metric_series (id) ON DELETE CASCADE,
+  t         INTEGER NOT NULL,
+  v         REAL NOT NULL,
+  PRIMARY KEY (series_id, t)
+) WITHOUT ROWID;
+
+-- Rollups, maintained on append: res is the bucket width in ms (60000 or 600000), t the bucket's start.
+-- mean = sum / count.
+CREATE TABLE metric_rollups (
+  series_id INTEGER NOT NULL REFERENCES metric_series (id) ON DELETE CASCADE,
+  res       INTEGER NOT NULL CHECK (res IN (60000, 600000)),
+  t         INTEGER NOT NULL,
+  sum       REAL NOT NULL,
+  count     INTEGER NOT NULL,
+  min       REAL NOT NULL,
+  max       REAL NOT NULL,
+  PRIMARY KEY (series_id, res, t)
+) WITHOUT ROWID;
+`,
+  },
 ];
 
 export const checksum = (sql: string) => createHash('sha256').update(sql).digest('hex');
