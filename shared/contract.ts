@@ -21,6 +21,7 @@ import { EnvironmentManager, InstalledManager, RecordView, RecreatePlan, RunInfo
 import { ResultsDownload, Campaign, CampaignPreview, CampaignSpec, GpuNode, HistogramView, ProgressSample, UmbrellaWindow, WindowAction, WindowRef, WindowStatus } from './kube.js';
 import { Fleet, FleetDeploySpec, FleetMember, FleetMemberAction, FleetPlan, FleetSample, FleetSpec, SwarmNodeInfo } from './fleet.js';
 import { FahCertInfo, FahJob, FahJobAction, FahJobFile, FahJobRef, FahProgressSample, FahProjectData, FahProjectView, FahWorkPoint, prcgId } from './fah.js';
+import { SeriesQuery, TargetSummary } from './monitor.js';
 import { DirListing, JobFiles, RemotePath, TailChunk, Transfer, TunnelCreate, TunnelInfo } from './files.js';
 import { ActionResult, ClusterStatus, ForeignJob, HostKeyEntry, JobAction, SshConfigHost, SshPrompt, SubmitRequest } from './slurm.js';
 
@@ -483,6 +484,21 @@ export const calls = {
     z.object({ points: z.array(FahWorkPoint), problems: z.array(z.string()) }),
     'Forward and reverse nonequilibrium work (kT) of every finished clone, from its globals.csv.',
   ),
+  'monitor.dashboard': call(
+    z.object({ underusePercent: z.number().min(1).max(100).default(40) }).strict(),
+    z.array(TargetSummary),
+    'Per target: running/pending/failed counts, every sampled GPU with its last hour and who under-uses it, and sampling problems.',
+  ),
+  'monitor.query': call(
+    z.object({ series: z.string().min(1).max(500), from: z.number(), to: z.number(), maxPoints: z.number().int().min(2).max(10_000).default(2000) }).strict(),
+    SeriesQuery,
+    'One series over a time range, at most maxPoints points (rollups or largest-triangle downsampling).',
+  ),
+  'monitor.sample': call(
+    z.object({ targetId: id }).strict(),
+    z.object({ jobs: z.number().int(), samples: z.number().int(), problems: z.array(z.string()) }),
+    "Sample a target's running jobs now (one round trip), instead of waiting for the next interval.",
+  ),
   'kube.contexts': call(
     z.object({ path: z.string().optional() }).strict(),
     z.object({
@@ -600,6 +616,7 @@ export const events = {
   'tunnels.changed': TunnelInfo,
   'tunnels.removed': z.object({ id: z.string() }),
   'fleets.changed': Fleet,
+  'monitor.sampled': z.object({ targetId: z.string(), at: z.string() }),
   'fah.changed': z.object({ targetId: z.string(), project: z.number() }),
   'fah.cert': z.object({ targetId: z.string(), cert: FahCertInfo }),
   'fah.download': z.object({ targetId: z.string(), project: z.number(), run: z.number(), clone: z.number(), file: z.string(), received: z.number(), total: z.number().nullable() }),

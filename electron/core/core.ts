@@ -29,6 +29,9 @@ import { createFleetBackend } from '../fleets/backend.js';
 import { createFahBackend } from '../fah/backend.js';
 import type { FahServiceOptions } from '../fah/service.js';
 import { fahHandlers } from './handlers/fah.js';
+import { createMonitorBackend } from '../metrics/backend.js';
+import type { MonitorServiceOptions } from '../metrics/service.js';
+import { monitorHandlers } from './handlers/monitor.js';
 import type { FleetServiceOptions } from '../fleets/service.js';
 import { createFilesBackend } from '../files/backend.js';
 import { createTunnelsBackend } from '../tunnels/backend.js';
@@ -52,6 +55,8 @@ export interface CoreOptions {
   fleets?: FleetServiceOptions;
   /** Tuning of the Folding@home service (tests poll faster, download elsewhere). */
   fah?: FahServiceOptions;
+  /** Tuning of the Monitor's samplers. */
+  monitor?: MonitorServiceOptions;
 }
 
 export interface Core {
@@ -117,6 +122,8 @@ export function createCore(opts: CoreOptions): Core {
   void fleets.resume().catch((err: unknown) => log.warn('fleet observers did not start', { error: String(err) }));
   const fah = createFahBackend(s, opts.fah);
   void fah.start().catch((err: unknown) => log.warn('Folding@home service did not start', { error: String(err) }));
+  const monitor = createMonitorBackend(s, slurm.pool, opts.monitor);
+  void monitor.start().catch((err: unknown) => log.warn('Monitor did not start', { error: String(err) }));
   const handlers: Handlers = {
     ...miscHandlers(s),
     ...projectHandlers(s),
@@ -128,6 +135,7 @@ export function createCore(opts: CoreOptions): Core {
     ...kubeHandlers(s, umbrella),
     ...fleetHandlers(s, fleets),
     ...fahHandlers(fah),
+    ...monitorHandlers(s, monitor),
   };
   const router = createRouter(handlers, log);
   log.info('core started', { shell: opts.shell, version: opts.version, workspace: opts.workspaceDir, vault: opts.vault.backend });
@@ -135,6 +143,7 @@ export function createCore(opts: CoreOptions): Core {
     call: router,
     logFile: log.file,
     async close() {
+      await monitor.close();
       await fah.close();
       await fleets.close();
       await umbrella.close();

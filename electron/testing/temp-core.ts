@@ -18,7 +18,7 @@ export function tempWorkspace(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'simdeck-test-'));
 }
 
-export function openTempCore(dir = tempWorkspace(), extra: Pick<CoreOptions, 'umbrella' | 'fleets' | 'fah'> = {}): TempCore {
+export function openTempCore(dir = tempWorkspace(), extra: Pick<CoreOptions, 'umbrella' | 'fleets' | 'fah' | 'monitor'> = {}): TempCore {
   const events: TempCore['events'] = [];
   const core = createCore({
     shell: 'browser',

@@ -1,0 +1,181 @@
+// The Monitor behind the `monitor.*` calls: samplers write GPU readings into the workspace's time-series store
+// (one series per GPU and metric, labelled with the job using it), the dashboard reads counts, the last hour of
+// every GPU and who is under-using them, and charts query any range at ≤2,000 points per series.
+// Sampling is bounded per target (one round trip in flight, at most every intervalMs) and pauses by itself when a
+// target has nothing running.
+import type { Job, Target } from '../../shared/domain.js';
+import type { Services } from '../core/services.js';
+import type { SshRunner } from '../ssh/runner.js';
+import { gpuMetricSamples } from './gpu-series.js';
+import { parseSlurmGpuOutput, slurmGpuCommand } from './samplers/slurm-gpu.js';
+import { MetricsStore, seriesKey, type MetricSample, type QueryResult } from './store.js';
+
+export interface MonitorServiceOptions {
+  /** Time between samples of one target. Default 60 s. */
+  intervalMs?: number;
+  /** Under-use threshold (% GPU utilization) and the window it is judged over. Defaults: 40 %, 15 minutes. */
+  underusePercent?: number;
+  underuseMinutes?: number;
+}
+
+export interface GpuRow {
+  series: string;
+  target: string;
+  node: string;
+  gpu: number;
+  name: string | null;
+  jobId: string | null;
+  jobName: string | null;
+  /** Latest utilization, and the mean over the under-use window. */
+  util: number | null;
+  meanUtil: number | null;
+  /** Last hour, one point per minute (mean), for the heat strip. */
+  strip: (number | null)[];
+  underused: boolean;
+  idle: boolean;
+}
+
+export interface TargetSummary {
+  targetId: string;
+  name: string;
+  kind: string;
+  counts: { running: number; pending: number; failed: number };
+  gpus: GpuRow[];
+  /** Last sampling problem (srun refused, nvidia-smi missing, cluster unreachable), if any. */
+  problem: string | null;
+  sampledAt: string | null;
+}
+
+export type MonitorServices = Pick<Services, 'db' | 'targets' | 'jobs' | 'log' | 'emit' | 'adapterContext'>;
+
+const MINUTE = 60_000;
+
+export class MonitorService {
+  readonly store: MetricsStore;
+  private readonly opts: Required<MonitorServiceOptions>;
+  private readonly busy = new Set<string>();
+  private readonly problems = new Map<string, { problem: string | null; at: number }>();
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly s: MonitorServices,
+    private readonly ssh: Pick<SshRunner, 'exec'>,
+    opts: MonitorServiceOptions = {},
+  ) {
+    this.store = new MetricsStore(s.db);
+    this.opts = { intervalMs: opts.intervalMs ?? 60_000, underusePercent: opts.underusePercent ?? 40, underuseMinutes: opts.underuseMinutes ?? 15 };
+  }
+
+  /** Running SLURM jobs of a target that SLURM can attach a step to (array parents are sampled through their tasks). */
+  private runningJobs(targetId: string): Job[] {
+    return this.s.jobs
+      .list({ targetId, states: ['running'], limit: 10_000 })
+      .filter((j) => j.kind === 'slurm' && j.remoteId !== null && !(j.details.array && !j.details.parentJobId));
+  }
+
+  /** One sample of every running job's GPUs on a SLURM target: one SSH round trip. */
+  async sampleSlurm(target: Target, now = Date.now()): Promise<{ jobs: number; samples: number; problems: string[] }> {
+    const jobs = this.runningJobs(target.id);
+    if (jobs.length === 0 || this.busy.has(target.id)) return { jobs: 0, samples: 0, problems: [] };
+    this.busy.add(target.id);
+    try {
+      const sampled = jobs.map((j) => ({ jobId: j.id, remoteId: j.remoteId! }));
+      const r = await this.ssh.exec(target, slurmGpuCommand(sampled), { timeoutMs: 120_000 });
+      const { readings, usage } = parseSlurmGpuOutput(r.stdout, sampled);
+      const samples: MetricSample[] = [];
+      const problems: string[] = [];
+      for (const reading of readings) {
+        for (const [node, gpus] of reading.nodes) samples.push(...gpuMetricSamples(gpus, { target: target.id, node, t: now, owner: { job: reading.jobId } }));
+        problems.push(...reading.problems.map((p) => `${jobs.find((j) => j.id === reading.jobId)?.name ?? reading.jobId}: ${p}`));
+      }
+      for (const [jobId, u] of usage) {
+        if (u.maxRssBytes !== null) samples.push({ series: seriesKey('job.mem.maxrss', target.id, jobId), labels: { target: target.id, job: jobId }, t: now, v: u.maxRssBytes });
+        if (u.aveCpuSeconds !== null) samples.push({ series: seriesKey('job.cpu.seconds', target.id, jobId), labels: { target: target.id, job: jobId }, t: now, v: u.aveCpuSeconds });
+      }
+      this.store.append(samples);
+      this.problems.set(target.id, { problem: problems[0] ?? null, at: now });
+      this.s.emit('monitor.sampled', { targetId: target.id, at: new Date(now).toISOString() });
+      return { jobs: jobs.length, samples: samples.length, problems };
+    } catch (err) {
+      const problem = err instanceof Error ? err.message : String(err);
+      this.problems.set(target.id, { problem, at: now });
+      return { jobs: jobs.length, samples: 0, problems: [problem] };
+    } finally {
+      this.busy.delete(target.id);
+    }
+  }
+
+  /** Samples every target that has something running (the others are not contacted at all). */
+  async sampleAll(now = Date.now()): Promise<void> {
+    for (const t of this.s.targets.list()) {
+      if (t.kind === 'slurm' && this.runningJobs(t.id).length > 0) await this.sampleSlurm(t, now).catch(() => undefined);
+    }
+  }
+
+  start(): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => void this.sampleAll(), this.opts.intervalMs);
+    this.timer.unref?.();
+  }
+
+  close(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  // ---- dashboard -------------------------------------------------------------------------------------------
+
+  dashboard(now = Date.now(), thresholdPercent = this.opts.underusePercent): TargetSummary[] {
+    const jobs = this.s.jobs.list({ limit: 100_000 });
+    const names = new Map(jobs.map((j) => [j.id, j.name]));
+    return this.s.targets.list().map((t) => {
+      const mine = jobs.filter((j) => j.targetId === t.id && !j.details.parentJobId);
+      const count = (states: string[]) => mine.filter((j) => states.includes(j.state)).length;
+      const gpus = this.store.series({ metric: 'gpu.util', labels: { target: t.id } }).map((info) => this.gpuRow(info.key, info.labels, now, thresholdPercent, names));
+      const p = this.problems.get(t.id);
+      return {
+        targetId: t.id,
+        name: t.name,
+        kind: t.kind,
+        counts: { running: count(['running', 'completing']), pending: count(['pending', 'submitting']), failed: count(['failed', 'timeout', 'out-of-memory', 'node-fail']) },
+        gpus: gpus.filter((g) => g.strip.some((v) => v !== null)),
+        problem: p?.problem ?? null,
+        sampledAt: p ? new Date(p.at).toISOString() : null,
+      };
+    });
+  }
+
+  private gpuRow(key: string, labels: Record<string, unknown>, now: number, threshold: number, names: Map<string, string>): GpuRow {
+    const hour = this.store.query(key, now - 60 * MINUTE, now, { resolution: '1m', maxPoints: 60 });
+    const strip: (number | null)[] = Array.from({ length: 60 }, () => null);
+    for (const p of hour.points) {
+      const slot = Math.floor((p.t - (now - 60 * MINUTE)) / MINUTE);
+      if (slot >= 0 && slot < 60) strip[slot] = p.v;
+    }
+    const windowStart = now - this.opts.underuseMinutes * MINUTE;
+    const recent = this.store.query(key, windowStart, now, { resolution: 'raw', maxPoints: 100_000 }).points.map((p) => p.v);
+    const meanUtil = recent.length > 0 ? recent.reduce((a, b) => a + b, 0) / recent.length : null;
+    const latest = this.store.latest([key]).get(key);
+    const jobId = typeof labels.job === 'string' ? labels.job : null;
+    // Judged only while a job owns the GPU and it was seen recently: a free GPU is not "under-used".
+    const active = jobId !== null && latest !== undefined && now - latest.t < 3 * this.opts.intervalMs + MINUTE;
+    return {
+      series: key,
+      target: String(labels.target ?? ''),
+      node: String(labels.node ?? ''),
+      gpu: Number(labels.gpu ?? 0),
+      name: typeof labels.name === 'string' ? labels.name : null,
+      jobId,
+      jobName: jobId ? (names.get(jobId) ?? null) : null,
+      util: latest?.v ?? null,
+      meanUtil: meanUtil === null ? null : Math.round(meanUtil * 10) / 10,
+      strip,
+      underused: active && meanUtil !== null && meanUtil < threshold,
+      idle: active && meanUtil !== null && meanUtil < 5,
+    };
+  }
+
+  query(series: string, from: number, to: number, maxPoints = 2000): QueryResult {
+    return this.store.query(series, from, to, { maxPoints });
+  }
+}
