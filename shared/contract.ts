@@ -22,6 +22,7 @@ import { ResultsDownload, Campaign, CampaignPreview, CampaignSpec, GpuNode, Hist
 import { Fleet, FleetDeploySpec, FleetMember, FleetMemberAction, FleetPlan, FleetSample, FleetSpec, SwarmNodeInfo } from './fleet.js';
 import { FahCertInfo, FahJob, FahJobAction, FahJobFile, FahJobRef, FahProgressSample, FahProjectData, FahProjectView, FahWorkPoint, prcgId } from './fah.js';
 import { SeriesQuery, TargetSummary } from './monitor.js';
+import { AlertEvent, AlertRule, AlertRules } from './alerts.js';
 import { DirListing, JobFiles, RemotePath, TailChunk, Transfer, TunnelCreate, TunnelInfo } from './files.js';
 import { ActionResult, ClusterStatus, ForeignJob, HostKeyEntry, JobAction, SshConfigHost, SshPrompt, SubmitRequest } from './slurm.js';
 
@@ -499,6 +500,13 @@ export const calls = {
     z.object({ jobs: z.number().int(), samples: z.number().int(), problems: z.array(z.string()) }),
     "Sample a target's running jobs now (one round trip), instead of waiting for the next interval.",
   ),
+  'monitor.alerts': call(
+    z.object({ limit: z.number().int().min(1).max(5000).default(200) }).strict(),
+    z.array(AlertEvent),
+    'Alert history, newest first (an alert that resolved shows when).',
+  ),
+  'monitor.rules': call(none, z.array(AlertRule), 'The alert rules in use (defaults until edited).'),
+  'monitor.setRules': call(z.object({ rules: AlertRules }).strict(), z.array(AlertRule), 'Replace the alert rules; disabling a rule resolves its open alerts.'),
   'kube.contexts': call(
     z.object({ path: z.string().optional() }).strict(),
     z.object({
@@ -617,6 +625,7 @@ export const events = {
   'tunnels.removed': z.object({ id: z.string() }),
   'fleets.changed': Fleet,
   'monitor.sampled': z.object({ targetId: z.string(), at: z.string() }),
+  'monitor.alert': AlertEvent,
   'fah.changed': z.object({ targetId: z.string(), project: z.number() }),
   'fah.cert': z.object({ targetId: z.string(), cert: FahCertInfo }),
   'fah.download': z.object({ targetId: z.string(), project: z.number(), run: z.number(), clone: z.number(), file: z.string(), received: z.number(), total: z.number().nullable() }),

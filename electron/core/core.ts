@@ -77,10 +77,14 @@ export function createCore(opts: CoreOptions): Core {
     throw err;
   }
   // Events are checked against the contract where they are made, so the UI can trust their shape.
+  // The Monitor's alert rules watch what the core emits (job states, crash loops, reachability, certificates).
+  let tap: (event: EventName, payload: unknown) => void = () => undefined;
   const emit = (event: EventName, payload: unknown) => {
     const checked = events[event].safeParse(payload);
-    if (checked.success) opts.emit(event, checked.data);
-    else log.error('refused to emit an event that breaks the contract', { event });
+    if (checked.success) {
+      opts.emit(event, checked.data);
+      tap(event, checked.data);
+    } else log.error('refused to emit an event that breaks the contract', { event });
   };
   const activity = new Activity(db);
   const secrets = new SecretStore(db, opts.vault, redactor);
@@ -123,6 +127,7 @@ export function createCore(opts: CoreOptions): Core {
   const fah = createFahBackend(s, opts.fah);
   void fah.start().catch((err: unknown) => log.warn('Folding@home service did not start', { error: String(err) }));
   const monitor = createMonitorBackend(s, slurm.pool, opts.monitor);
+  tap = (event, payload) => monitor.onEvent(event, payload);
   void monitor.start().catch((err: unknown) => log.warn('Monitor did not start', { error: String(err) }));
   const handlers: Handlers = {
     ...miscHandlers(s),

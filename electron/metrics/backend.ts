@@ -6,6 +6,8 @@ import type { MonitorService, MonitorServiceOptions } from './service.js';
 
 export interface MonitorBackend {
   service(): Promise<MonitorService>;
+  /** Every event the core emits; the ones alert rules watch load the Monitor (alerts work without opening it). */
+  onEvent(event: string, payload: unknown): void;
   start(): Promise<void>;
   close(): Promise<void>;
 }
@@ -19,8 +21,15 @@ export function createMonitorBackend(s: Services, ssh: Pick<SshRunner, 'exec'>, 
       loaded.start();
       return loaded;
     }));
+  const watched = new Set(['jobs.changed', 'fleets.changed', 'clusters.status', 'fah.cert']);
   return {
     service,
+    onEvent(event, payload) {
+      if (!watched.has(event)) return;
+      void service()
+        .then((m) => m.onEvent(event, payload))
+        .catch((err: unknown) => s.log.warn('alert rules could not look at an event', { event, error: String(err) }));
+    },
     async start() {
       if (s.jobs.list({ states: ['running'], limit: 1 }).length > 0) await service();
     },

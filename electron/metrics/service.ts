@@ -6,6 +6,12 @@
 import type { Job, Target } from '../../shared/domain.js';
 import type { Services } from '../core/services.js';
 import type { SshRunner } from '../ssh/runner.js';
+import type { AlertEvent, AlertRule, AlertRuleInput } from '../../shared/alerts.js';
+import type { ClusterStatus } from '../../shared/slurm.js';
+import type { Fleet } from '../../shared/fleet.js';
+import type { FahCertInfo } from '../../shared/fah.js';
+import { AlertKeeper } from './alerts/keeper.js';
+import type { Observation } from './alerts/engine.js';
 import { gpuMetricSamples } from './gpu-series.js';
 import { parseSlurmGpuOutput, slurmGpuCommand } from './samplers/slurm-gpu.js';
 import { MetricsStore, seriesKey, type MetricSample, type QueryResult } from './store.js';
@@ -56,6 +62,10 @@ export class MonitorService {
   private readonly busy = new Set<string>();
   private readonly problems = new Map<string, { problem: string | null; at: number }>();
   private timer: NodeJS.Timeout | null = null;
+  private alertTimer: NodeJS.Timeout | null = null;
+  readonly alerts: AlertKeeper;
+  /** fleet id → members last seen crash-looping (to tell the engine when a loop ended). */
+  private readonly looping = new Map<string, Set<string>>();
 
   constructor(
     private readonly s: MonitorServices,
@@ -63,6 +73,7 @@ export class MonitorService {
     opts: MonitorServiceOptions = {},
   ) {
     this.store = new MetricsStore(s.db);
+    this.alerts = new AlertKeeper(s.db, (e) => s.emit('monitor.alert', e));
     this.opts = { intervalMs: opts.intervalMs ?? 60_000, underusePercent: opts.underusePercent ?? 40, underuseMinutes: opts.underuseMinutes ?? 15 };
   }
 
@@ -80,7 +91,8 @@ export class MonitorService {
     this.busy.add(target.id);
     try {
       const sampled = jobs.map((j) => ({ jobId: j.id, remoteId: j.remoteId! }));
-      const r = await this.ssh.exec(target, slurmGpuCommand(sampled), { timeoutMs: 120_000 });
+      const nvidiaSmi = typeof target.settings.nvidiaSmi === 'string' ? target.settings.nvidiaSmi : undefined;
+      const r = await this.ssh.exec(target, slurmGpuCommand(sampled, { nvidiaSmi }), { timeoutMs: 120_000 });
       const { readings, usage } = parseSlurmGpuOutput(r.stdout, sampled);
       const samples: MetricSample[] = [];
       const problems: string[] = [];
@@ -93,6 +105,14 @@ export class MonitorService {
         if (u.aveCpuSeconds !== null) samples.push({ series: seriesKey('job.cpu.seconds', target.id, jobId), labels: { target: target.id, job: jobId }, t: now, v: u.aveCpuSeconds });
       }
       this.store.append(samples);
+      this.alerts.observe(
+        readings.flatMap((reading) => {
+          const name = jobs.find((j) => j.id === reading.jobId)?.name ?? reading.jobId;
+          return [...reading.nodes].flatMap(([node, gpus]) =>
+            gpus.map((g): Observation => ({ type: 'gpu', targetId: target.id, node, gpu: g.index, util: g.utilGpu, at: now, owner: { kind: 'job', id: reading.jobId, name } })),
+          );
+        }),
+      );
       this.problems.set(target.id, { problem: problems[0] ?? null, at: now });
       this.s.emit('monitor.sampled', { targetId: target.id, at: new Date(now).toISOString() });
       return { jobs: jobs.length, samples: samples.length, problems };
@@ -116,11 +136,73 @@ export class MonitorService {
     if (this.timer) return;
     this.timer = setInterval(() => void this.sampleAll(), this.opts.intervalMs);
     this.timer.unref?.();
+    // Time alone can open an alert (a cluster unreachable for 5 minutes, a certificate getting close to expiry).
+    this.alertTimer = setInterval(() => this.alerts.observe([]), MINUTE);
+    this.alertTimer.unref?.();
   }
 
   close(): void {
     if (this.timer) clearInterval(this.timer);
+    if (this.alertTimer) clearInterval(this.alertTimer);
     this.timer = null;
+    this.alertTimer = null;
+  }
+
+  // ---- alerts ----------------------------------------------------------------------------------------------
+
+  /** What the core emits, turned into observations for the alert rules. */
+  onEvent(event: string, payload: unknown): AlertEvent[] {
+    return this.alerts.observe(this.observationsOf(event, payload));
+  }
+
+  private observationsOf(event: string, payload: unknown): Observation[] {
+    const at = Date.now();
+    if (event === 'jobs.changed') {
+      return (payload as { jobIds: string[] }).jobIds
+        .map((id) => this.s.jobs.get(id))
+        .filter((j): j is Job => j !== undefined && !j.details.parentJobId)
+        .map((j) => ({ type: 'job-state', jobId: j.id, name: j.name, targetId: j.targetId, state: j.state, at: j.stateSince ?? j.updatedAt }));
+    }
+    if (event === 'fleets.changed') {
+      const f = payload as Fleet;
+      const now = new Set(f.crashLooping);
+      const before = this.looping.get(f.id) ?? new Set<string>();
+      this.looping.set(f.id, now);
+      const members = new Set([...now, ...before]);
+      return [...members].map((member) => ({ type: 'fleet-crashloop', fleetId: f.id, member, looping: now.has(member), at, targetId: f.targetId, fleetName: f.name }));
+    }
+    if (event === 'clusters.status') {
+      const c = payload as ClusterStatus;
+      if (c.state !== 'unreachable' && c.state !== 'connected') return [];
+      const name = this.targetName(c.targetId);
+      return name === null ? [] : [{ type: 'target-reachability', targetId: c.targetId, name, reachable: c.state === 'connected', at, error: c.detail }];
+    }
+    if (event === 'fah.cert') {
+      const { targetId, cert } = payload as { targetId: string; cert: FahCertInfo };
+      const name = this.targetName(targetId);
+      return name === null ? [] : [{ type: 'cert', targetId, name, notAfter: cert.notAfter, at, area: 'fah' }];
+    }
+    return [];
+  }
+
+  private targetName(id: string): string | null {
+    try {
+      return this.s.targets.get(id).name;
+    } catch {
+      return null;
+    }
+  }
+
+  alertHistory(limit: number): AlertEvent[] {
+    return this.alerts.history(limit);
+  }
+
+  rules(): AlertRule[] {
+    return this.alerts.rules();
+  }
+
+  setRules(rules: readonly AlertRuleInput[]): AlertRule[] {
+    return this.alerts.setRules(rules);
   }
 
   // ---- dashboard -------------------------------------------------------------------------------------------

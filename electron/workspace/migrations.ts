@@ -398,6 +398,27 @@ CREATE TABLE metric_rollups (
 ) WITHOUT ROWID;
 `,
   },
+  {
+    version: 9,
+    name: 'alerts',
+    sql: `
+-- Alert history: one row per alert episode (fired, and when it resolved). Rules and the engine's open episodes
+-- are kept as JSON in settings (monitor.alertRules, monitor.alertState), so a restart never fires them again.
+CREATE TABLE alert_events (
+  id          TEXT PRIMARY KEY,
+  rule_id     TEXT NOT NULL,
+  kind        TEXT NOT NULL,
+  subject     TEXT NOT NULL,
+  title       TEXT NOT NULL,
+  message     TEXT NOT NULL,
+  severity    TEXT NOT NULL,
+  fired_at    TEXT NOT NULL,
+  resolved_at TEXT,
+  link        TEXT NOT NULL
+);
+CREATE INDEX alert_events_fired ON alert_events (fired_at);
+`,
+  },
 ];
 
 export const checksum = (sql: string) => createHash('sha256').update(sql).digest('hex');

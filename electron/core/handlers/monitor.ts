@@ -12,6 +12,9 @@ export function monitorHandlers(s: Services, monitor: MonitorBackend): Pick<Hand
       const r = (await monitor.service()).query(p.series, p.from, p.to, p.maxPoints);
       return { series: r.series, resolution: r.resolution, sourcePoints: r.sourcePoints, downsampled: r.downsampled, points: r.points };
     },
+    'monitor.alerts': async (p) => (await monitor.service()).alertHistory(p.limit),
+    'monitor.rules': async () => (await monitor.service()).rules(),
+    'monitor.setRules': async (p) => (await monitor.service()).setRules(p.rules),
     'monitor.sample': async (p) => {
       const target = s.targets.get(p.targetId);
       return (await monitor.service()).sampleSlurm(target);

@@ -29,8 +29,10 @@ export interface JobStepUsage {
 const TASK_LINE = /^(\d+): ?(.*)$/;
 
 /** The remote script: markers around each job's srun output, then one sstat for all jobs. */
-export function slurmGpuCommand(jobs: readonly SampledJob[], timeoutSeconds = 20): string {
-  const smi = ['nvidia-smi', ...nvidiaSmiQueryArgs()].map(quote).join(' ');
+export function slurmGpuCommand(jobs: readonly SampledJob[], opts: { nvidiaSmi?: string; timeoutSeconds?: number } = {}): string {
+  const timeoutSeconds = opts.timeoutSeconds ?? 20;
+  // The path comes from the target's settings (clusters where nvidia-smi is not on the compute nodes' PATH).
+  const smi = [opts.nvidiaSmi?.trim() || 'nvidia-smi', ...nvidiaSmiQueryArgs()].map(quote).join(' ');
   // Each task names its node first, so the GPUs of multi-node jobs are told apart.
   const perTask = quote(`printf '@@node %s\\n' "$(hostname -s)"; ${smi}`);
   const lines: string[] = [];
