@@ -63,6 +63,7 @@ export class MonitorService {
   private readonly problems = new Map<string, { problem: string | null; at: number }>();
   private timer: NodeJS.Timeout | null = null;
   private alertTimer: NodeJS.Timeout | null = null;
+  private prunedAt = 0;
   readonly alerts: AlertKeeper;
   /** fleet id → members last seen crash-looping (to tell the engine when a loop ended). */
   private readonly looping = new Map<string, Set<string>>();
@@ -137,7 +138,14 @@ export class MonitorService {
     this.timer = setInterval(() => void this.sampleAll(), this.opts.intervalMs);
     this.timer.unref?.();
     // Time alone can open an alert (a cluster unreachable for 5 minutes, a certificate getting close to expiry).
-    this.alertTimer = setInterval(() => this.alerts.observe([]), MINUTE);
+    this.alertTimer = setInterval(() => {
+      this.alerts.observe([]);
+      // Retention (raw 48 h, 1-minute 14 days, 10-minute a year by default), about once an hour.
+      if (Date.now() - this.prunedAt > 60 * MINUTE) {
+        this.prunedAt = Date.now();
+        this.store.prune(this.prunedAt);
+      }
+    }, MINUTE);
     this.alertTimer.unref?.();
   }
 

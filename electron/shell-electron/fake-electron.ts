@@ -50,6 +50,9 @@ export class BrowserWindow extends EventEmitter {
   webContents = new FakeWebContents();
   destroyed = false;
   show = vi.fn();
+  focus = vi.fn();
+  restore = vi.fn();
+  isMinimized = vi.fn(() => false);
   isDestroyed = () => this.destroyed;
   loadURL = vi.fn(() => Promise.resolve());
   loadFile = vi.fn(() => Promise.resolve());
@@ -110,6 +113,17 @@ export const webUtils = { getPathForFile: vi.fn((file: { name?: string }) => `/d
 export const session = { defaultSession: new FakeSession() };
 export const shell = { openExternal: vi.fn((_url: string) => Promise.resolve()) };
 export const dialog = { showErrorBox: vi.fn() };
+/** Notifications shown, newest last (the fake is always "supported"). */
+export class Notification extends EventEmitter {
+  static shown: Notification[] = [];
+  static isSupported = vi.fn(() => true);
+  constructor(public options: { title: string; body: string; urgency?: string }) {
+    super();
+  }
+  show = vi.fn(() => {
+    Notification.shown.push(this);
+  });
+}
 
 export const safeStorage = {
   isEncryptionAvailable: vi.fn(() => true),
@@ -135,6 +149,8 @@ export function resetFake(): void {
   ipcMain.handlers.clear();
   utilityProcess.children.length = 0;
   BrowserWindow.instances.length = 0;
+  Notification.shown.length = 0;
+  Notification.isSupported.mockImplementation(() => true);
   session.defaultSession = new FakeSession();
   safeStorage.isEncryptionAvailable.mockImplementation(() => true);
   safeStorage.getSelectedStorageBackend.mockImplementation(() => 'gnome_libsecret');
@@ -142,4 +158,4 @@ export function resetFake(): void {
   safeStorage.decryptString.mockImplementation((data: Buffer) => data.toString().replace(/^sealed:/, ''));
 }
 
-export default { app, BrowserWindow, contextBridge, dialog, ipcMain, ipcRenderer, safeStorage, session, shell, utilityProcess, webUtils };
+export default { app, BrowserWindow, contextBridge, dialog, Notification, ipcMain, ipcRenderer, safeStorage, session, shell, utilityProcess, webUtils };

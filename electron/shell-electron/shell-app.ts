@@ -4,6 +4,7 @@ import { app, BrowserWindow, session } from 'electron';
 import { createAppUrlCheck, httpOrigin } from './app-url.js';
 import { CoreProcess } from './core-process.js';
 import { registerIpc, sendEvent } from './ipc.js';
+import { notifyAlert } from './notify.js';
 import { coreEnv, shellPaths } from './paths.js';
 import { CSP, devCsp, hardenAllWebContents, hardenSession } from './security.js';
 import { vaultBackendName } from './vault.js';
@@ -26,7 +27,10 @@ export async function startShell(distNodeDir: string): Promise<void> {
     modulePath: paths.coreHost,
     init: { shell: 'electron', workspaceDir: dir, vault: 'shell', vaultBackend: vaultBackendName(), version: app.getVersion() },
     env: coreEnv(process.env, app.getAppPath()),
-    onEvent: (event, payload) => sendEvent(win, event, payload),
+    onEvent: (event, payload) => {
+      sendEvent(win, event, payload);
+      notifyAlert(event, payload, () => win);
+    },
   });
   registerIpc(core, isAppUrl);
   core.start();
