@@ -19,7 +19,12 @@ interface AppStore {
   shell: 'electron' | 'browser';
   /** Set when a keyboard jump asks the new area's heading to take focus. */
   focusHeading: boolean;
+  /** A job another area asked the Jobs area to show (its drawer opens); cleared once shown. */
+  focusJobId: string | null;
   navigate(view: ViewId): void;
+  /** Opens the Jobs area with this job's drawer (links from Monitor, alerts, …). */
+  openJob(jobId: string): void;
+  clearJobFocus(): void;
   /** Alt+N: open an area and move focus to its heading. */
   jumpTo(view: ViewId): void;
   setViewFromHash(hash: string): void;
@@ -38,6 +43,14 @@ export const useApp = create<AppStore>()((set, get) => ({
   info: null,
   shell: 'browser',
   focusHeading: false,
+  focusJobId: null,
+  openJob(jobId) {
+    set({ focusJobId: jobId });
+    get().navigate('jobs');
+  },
+  clearJobFocus() {
+    set({ focusJobId: null });
+  },
   jumpTo(view) {
     set({ focusHeading: true });
     get().navigate(view);

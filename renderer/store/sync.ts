@@ -7,6 +7,7 @@ import { useApp } from './app.js';
 import { useClusters } from './clusters.js';
 import { useFleets } from './fleets.js';
 import { useJobs } from './jobs.js';
+import { useMonitor } from './monitor.js';
 import { useProjects } from './projects.js';
 import { useReproduce } from './reproduce.js';
 import { useSshPrompts } from './sshPrompts.js';
@@ -99,6 +100,8 @@ function startLiveUpdates(): void {
     client.on('umbrella.changed', (p) => useUmbrella.getState().onChanged(p)),
     // Results downloads of campaigns report progress and their end.
     client.on('umbrella.download', (d) => useUmbrella.getState().onDownload(d)),
+    // Monitor alerts: new ones go on top of the history (and become a toast), resolutions update theirs.
+    client.on('monitor.alert', (e) => useMonitor.getState().onAlert(e)),
     // Jobs follow the project switcher.
     useApp.subscribe((s, prev) => {
       if (s.projectId !== prev.projectId) void useJobs.getState().refresh();

@@ -7,6 +7,7 @@ import { allSelected, clickSelect, pruneSelection, toggleAll, toggleOne, type Se
 import type { SortDir } from '../lib/sort.js';
 import { useApp } from '../store/app.js';
 import { useJobs } from '../store/jobs.js';
+import { toast } from '../store/toasts.js';
 import { useProjects } from '../store/projects.js';
 import { useTargets } from '../store/targets.js';
 import { AdoptDialog } from './jobs/AdoptDialog.js';
@@ -26,6 +27,8 @@ export function JobsView() {
   const targets = useTargets((s) => s.targets);
   const projectId = useApp((s) => s.projectId);
   const projects = useProjects((s) => s.projects);
+  const loadedFor = useJobs((s) => s.projectId);
+  const focusJobId = useApp((s) => s.focusJobId);
   const project = projects.find((p) => p.id === projectId);
   const clusters = useMemo(() => targets.filter((t) => t.kind === 'slurm'), [targets]);
 
@@ -64,6 +67,29 @@ export function JobsView() {
     setDrawerId((d) => (d && !present.has(d) ? null : d));
   }, [ix]);
   useEffect(() => setActive((a) => Math.min(a, Math.max(0, view.rows.length - 1))), [view]);
+
+  // Another area (Monitor, an alert) asked for a job: open its drawer, showing it even if filters hid it; a job of
+  // another project switches to "All projects" first.
+  useEffect(() => {
+    if (!focusJobId || !loaded || loadedFor !== projectId) return;
+    const { clearJobFocus, setProject } = useApp.getState();
+    if (byId.has(focusJobId)) {
+      if (!filteredIds.includes(focusJobId)) {
+        setText('');
+        setStates(new Set());
+        setCluster('');
+      }
+      setDrawerId(focusJobId);
+      const row = orderIds.indexOf(focusJobId);
+      if (row >= 0) setActive(row);
+      clearJobFocus();
+    } else if (projectId) {
+      setProject(null);
+    } else {
+      toast('info', 'That job is no longer in SimDeck’s list (it may have been removed).');
+      clearJobFocus();
+    }
+  }, [focusJobId, loaded, loadedFor, projectId, byId, filteredIds, orderIds]);
 
   const jobIdAt = useCallback((row: number) => {
     const v = view.rows[row];
