@@ -31,7 +31,12 @@ export function createMonitorBackend(s: Services, ssh: Pick<SshRunner, 'exec'>, 
         .catch((err: unknown) => s.log.warn('alert rules could not look at an event', { event, error: String(err) }));
     },
     async start() {
-      if (s.jobs.list({ states: ['running'], limit: 1 }).length > 0) await service();
+      // Something to sample: running jobs, a live fleet, or umbrella windows with pods.
+      const live =
+        s.jobs.list({ states: ['running'], limit: 1 }).length > 0 ||
+        s.db.prepare("SELECT 1 FROM fleets WHERE state NOT IN ('removed', 'failed') LIMIT 1").get() !== undefined ||
+        s.db.prepare('SELECT 1 FROM campaign_windows WHERE pod IS NOT NULL LIMIT 1').get() !== undefined;
+      if (live) await service();
     },
     async close() {
       loaded?.close();

@@ -14,6 +14,7 @@ import { AlertKeeper } from './alerts/keeper.js';
 import type { Observation } from './alerts/engine.js';
 import { gpuMetricSamples } from './gpu-series.js';
 import { parseSlurmGpuOutput, slurmGpuCommand } from './samplers/slurm-gpu.js';
+import { gpuWorkloads, type GpuWorkload } from './workloads.js';
 import { MetricsStore, seriesKey, type MetricSample, type QueryResult } from './store.js';
 
 export interface MonitorServiceOptions {
@@ -55,6 +56,9 @@ export interface TargetSummary {
 export type MonitorServices = Pick<Services, 'db' | 'targets' | 'jobs' | 'log' | 'emit' | 'adapterContext'>;
 
 const MINUTE = 60_000;
+
+/** Omit over each member of a union (so the observation kinds stay distinct). */
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 export class MonitorService {
   readonly store: MetricsStore;
@@ -128,9 +132,68 @@ export class MonitorService {
 
   /** Samples every target that has something running (the others are not contacted at all). */
   async sampleAll(now = Date.now()): Promise<void> {
-    for (const t of this.s.targets.list()) {
-      if (t.kind === 'slurm' && this.runningJobs(t.id).length > 0) await this.sampleSlurm(t, now).catch(() => undefined);
+    for (const t of this.s.targets.list()) await this.sampleTarget(t, now).catch(() => undefined);
+  }
+
+  /** One sample of a target, whatever its kind; nothing running there: nothing sent. */
+  async sampleTarget(target: Target, now = Date.now()): Promise<{ jobs: number; samples: number; problems: string[] }> {
+    if (target.kind === 'slurm') return this.sampleSlurm(target, now);
+    const work = gpuWorkloads(this.s.db, target);
+    if (work.length === 0 || this.busy.has(target.id)) return { jobs: 0, samples: 0, problems: [] };
+    this.busy.add(target.id);
+    try {
+      const r = target.kind === 'kubernetes' ? await this.readPrometheus(target, work) : await this.readContainers(target, work);
+      this.store.append(r.samples);
+      this.alerts.observe(r.observations.map((o) => ({ ...o, at: now })));
+      this.problems.set(target.id, { problem: r.problems[0] ?? null, at: now });
+      this.s.emit('monitor.sampled', { targetId: target.id, at: new Date(now).toISOString() });
+      return { jobs: work.length, samples: r.samples.length, problems: r.problems };
+    } finally {
+      this.busy.delete(target.id);
     }
+  }
+
+  /** Kubernetes: the cluster's Prometheus (dcgm-exporter by pod), GPUs attributed to umbrella windows by pod name. */
+  private async readPrometheus(target: Target, work: GpuWorkload[]) {
+    const { samplePrometheusGpus } = await import('./samplers/prometheus-gpu.js');
+    const baseUrl = String(target.settings.prometheusUrl ?? '');
+    const namespace = typeof target.settings.namespace === 'string' && target.settings.namespace ? target.settings.namespace : undefined;
+    const r = await samplePrometheusGpus({ baseUrl, namespace, timeoutMs: 15_000 });
+    const byPod = new Map(work.map((w) => [w.key, w]));
+    const t = Date.now();
+    const samples: MetricSample[] = [];
+    const observations: DistributiveOmit<Observation, 'at'>[] = [];
+    for (const reading of r.readings) {
+      const w = reading.pod ? byPod.get(reading.pod) : undefined;
+      samples.push(...gpuMetricSamples([reading.sample], { target: target.id, node: reading.node, t, owner: w ? { window: w.ownerId } : {} }));
+      if (w) observations.push({ type: 'gpu', targetId: target.id, node: reading.node, gpu: reading.gpu, util: reading.sample.utilGpu, owner: { kind: 'window', id: w.linkId, name: w.name } });
+    }
+    return { samples, observations, problems: r.problems };
+  }
+
+  /** Docker and Swarm: nvidia-smi inside each GPU fleet's worker containers on this engine. */
+  private async readContainers(target: Target, work: GpuWorkload[]) {
+    const [{ sampleDockerGpus }, { Engine }] = await Promise.all([import('./samplers/docker-gpu.js'), import('../fleets/drivers/engine.js')]);
+    const engine = new Engine(target);
+    const containers = await engine.call(() => engine.docker.listContainers({ filters: { label: ['io.simdeck.fleet', 'com.docker.compose.service=worker'], status: ['running'] } }));
+    const fleets = new Map(work.map((w) => [w.key, w]));
+    const sampled = containers
+      .map((c) => ({ c, w: fleets.get(c.Labels?.['io.simdeck.fleet'] ?? '') }))
+      .filter((x): x is { c: (typeof containers)[number]; w: GpuWorkload } => x.w !== undefined)
+      .map(({ c, w }) => ({ id: c.Id, name: (c.Names[0] ?? c.Id).replace(/^\//, ''), owner: { worker: `${w.name}/${(c.Names[0] ?? c.Id).replace(/^\//, '')}` }, w }));
+    const nvidiaSmi = typeof target.settings.nvidiaSmi === 'string' ? target.settings.nvidiaSmi : undefined;
+    const r = await sampleDockerGpus(engine.docker, sampled, { timeoutMs: 15_000, nvidiaSmi });
+    const t = Date.now();
+    const samples: MetricSample[] = [];
+    const observations: DistributiveOmit<Observation, 'at'>[] = [];
+    for (const reading of r.readings) {
+      const s = sampled.find((x) => x.name === reading.container);
+      samples.push(...gpuMetricSamples(reading.gpus, { target: target.id, node: reading.container, t, owner: s?.owner }));
+      for (const g of reading.gpus) {
+        if (s) observations.push({ type: 'gpu', targetId: target.id, node: reading.container, gpu: g.index, util: g.utilGpu, owner: { kind: 'worker', id: s.w.linkId, name: reading.container } });
+      }
+    }
+    return { samples, observations, problems: r.problems };
   }
 
   start(): void {

@@ -17,7 +17,7 @@ export function monitorHandlers(s: Services, monitor: MonitorBackend): Pick<Hand
     'monitor.setRules': async (p) => (await monitor.service()).setRules(p.rules),
     'monitor.sample': async (p) => {
       const target = s.targets.get(p.targetId);
-      return (await monitor.service()).sampleSlurm(target);
+      return (await monitor.service()).sampleTarget(target);
     },
   };
 }
