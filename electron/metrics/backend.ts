@@ -21,7 +21,7 @@ export function createMonitorBackend(s: Services, ssh: Pick<SshRunner, 'exec'>, 
       loaded.start();
       return loaded;
     }));
-  const watched = new Set(['jobs.changed', 'fleets.changed', 'clusters.status', 'fah.cert']);
+  const watched = new Set(['jobs.changed', 'fleets.changed', 'clusters.status', 'fah.cert', 'umbrella.changed']);
   return {
     service,
     onEvent(event, payload) {

@@ -10,6 +10,7 @@ import type { AlertEvent, AlertRule, AlertRuleInput } from '../../shared/alerts.
 import type { ClusterStatus } from '../../shared/slurm.js';
 import type { Fleet } from '../../shared/fleet.js';
 import type { FahCertInfo } from '../../shared/fah.js';
+import type { Campaign, WindowStatus } from '../../shared/kube.js';
 import { AlertKeeper } from './alerts/keeper.js';
 import type { Observation } from './alerts/engine.js';
 import { gpuMetricSamples } from './gpu-series.js';
@@ -71,6 +72,8 @@ export class MonitorService {
   readonly alerts: AlertKeeper;
   /** fleet id → members last seen crash-looping (to tell the engine when a loop ended). */
   private readonly looping = new Map<string, Set<string>>();
+  /** campaign/replica/window → restarts and phase last seen (a restart or an eviction is a change of these). */
+  private readonly windows = new Map<string, { restarts: number; phase: string }>();
 
   constructor(
     private readonly s: MonitorServices,
@@ -241,6 +244,21 @@ export class MonitorService {
       this.looping.set(f.id, now);
       const members = new Set([...now, ...before]);
       return [...members].map((member) => ({ type: 'fleet-crashloop', fleetId: f.id, member, looping: now.has(member), at, targetId: f.targetId, fleetName: f.name }));
+    }
+    if (event === 'umbrella.changed') {
+      const { windows, campaign } = payload as { campaignId: string; windows: WindowStatus[]; campaign?: Campaign };
+      const out: Observation[] = [];
+      for (const w of windows) {
+        const key = `${w.campaignId}/${w.replica}/${w.window}`;
+        const before = this.windows.get(key);
+        this.windows.set(key, { restarts: w.restarts, phase: w.phase });
+        // The first sighting only sets the baseline: restarts that happened before SimDeck looked are old news.
+        if (!before) continue;
+        const base = { type: 'window' as const, campaignId: w.campaignId, replica: w.replica, window: w.window, at: w.updatedAt, detail: w.message, targetId: campaign?.targetId, campaignName: campaign?.name };
+        if (w.phase === 'evicted' && before.phase !== 'evicted') out.push({ ...base, event: 'evicted' });
+        else if (w.restarts > before.restarts) out.push({ ...base, event: 'restarted' });
+      }
+      return out;
     }
     if (event === 'clusters.status') {
       const c = payload as ClusterStatus;
