@@ -49,9 +49,22 @@ export const TARGET_FIELDS: Record<TargetKind, readonly SettingField[]> = {
       placeholder: 'SHA256:…',
       hint: 'Pins the server; from `ssh-keygen -lf` on a trusted copy.',
     },
+    {
+      key: 'nvidiaSmi',
+      label: 'nvidia-smi on the compute nodes (optional)',
+      type: 'text',
+      placeholder: 'nvidia-smi',
+      hint: 'For the Monitor: its path where nvidia-smi is not on the nodes’ PATH.',
+    },
   ],
-  'local-docker': [{ key: 'socketPath', label: 'Docker socket', type: 'text', placeholder: '/var/run/docker.sock' }],
-  swarm: [{ key: 'socketPath', label: 'Docker socket', type: 'text', placeholder: '/var/run/docker.sock' }],
+  'local-docker': [
+    { key: 'socketPath', label: 'Docker socket', type: 'text', placeholder: '/var/run/docker.sock' },
+    { key: 'nvidiaSmi', label: 'nvidia-smi in the worker images (optional)', type: 'text', placeholder: 'nvidia-smi', hint: 'For the Monitor: its path inside GPU workers.' },
+  ],
+  swarm: [
+    { key: 'socketPath', label: 'Docker socket', type: 'text', placeholder: '/var/run/docker.sock' },
+    { key: 'nvidiaSmi', label: 'nvidia-smi in the worker images (optional)', type: 'text', placeholder: 'nvidia-smi', hint: 'For the Monitor: its path inside GPU workers.' },
+  ],
   kubernetes: [
     { key: 'kubeconfigPath', label: 'Kubeconfig path', type: 'text', placeholder: '~/.kube/config' },
     { key: 'context', label: 'Context', type: 'text', placeholder: 'my-cluster' },
