@@ -1,6 +1,7 @@
 // The Monitor: GPU use per target, GPU and job, and what the dashboard shows. Samples live in the workspace's
 // time-series store (electron/metrics/store.ts).
 import { z } from 'zod';
+import { AlertLink } from './alerts.js';
 
 export const GpuRow = z.object({
   series: z.string(),
@@ -10,6 +11,8 @@ export const GpuRow = z.object({
   name: z.string().nullable(),
   jobId: z.string().nullable(),
   jobName: z.string().nullable(),
+  /** Who uses the GPU (a SLURM job, an umbrella window, a fleet worker) and where it opens; null: nobody seen. */
+  owner: z.object({ kind: z.enum(['job', 'window', 'worker']), name: z.string(), link: AlertLink }).nullable(),
   util: z.number().nullable(),
   /** Mean utilization over the under-use window (default 15 minutes). */
   meanUtil: z.number().nullable(),

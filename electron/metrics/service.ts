@@ -11,6 +11,7 @@ import type { ClusterStatus } from '../../shared/slurm.js';
 import type { Fleet } from '../../shared/fleet.js';
 import type { FahCertInfo } from '../../shared/fah.js';
 import type { Campaign, WindowStatus } from '../../shared/kube.js';
+import type { GpuRow, TargetSummary } from '../../shared/monitor.js';
 import { AlertKeeper } from './alerts/keeper.js';
 import type { Observation } from './alerts/engine.js';
 import { gpuMetricSamples } from './gpu-series.js';
@@ -24,34 +25,6 @@ export interface MonitorServiceOptions {
   /** Under-use threshold (% GPU utilization) and the window it is judged over. Defaults: 40 %, 15 minutes. */
   underusePercent?: number;
   underuseMinutes?: number;
-}
-
-export interface GpuRow {
-  series: string;
-  target: string;
-  node: string;
-  gpu: number;
-  name: string | null;
-  jobId: string | null;
-  jobName: string | null;
-  /** Latest utilization, and the mean over the under-use window. */
-  util: number | null;
-  meanUtil: number | null;
-  /** Last hour, one point per minute (mean), for the heat strip. */
-  strip: (number | null)[];
-  underused: boolean;
-  idle: boolean;
-}
-
-export interface TargetSummary {
-  targetId: string;
-  name: string;
-  kind: string;
-  counts: { running: number; pending: number; failed: number };
-  gpus: GpuRow[];
-  /** Last sampling problem (srun refused, nvidia-smi missing, cluster unreachable), if any. */
-  problem: string | null;
-  sampledAt: string | null;
 }
 
 export type MonitorServices = Pick<Services, 'db' | 'targets' | 'jobs' | 'log' | 'emit' | 'adapterContext'>;
@@ -328,8 +301,9 @@ export class MonitorService {
     const meanUtil = recent.length > 0 ? recent.reduce((a, b) => a + b, 0) / recent.length : null;
     const latest = this.store.latest([key]).get(key);
     const jobId = typeof labels.job === 'string' ? labels.job : null;
-    // Judged only while a job owns the GPU and it was seen recently: a free GPU is not "under-used".
-    const active = jobId !== null && latest !== undefined && now - latest.t < 3 * this.opts.intervalMs + MINUTE;
+    const owner = this.ownerOf(labels, names);
+    // Judged only while someone owns the GPU and it was seen recently: a free GPU is not "under-used".
+    const active = owner !== null && latest !== undefined && now - latest.t < 3 * this.opts.intervalMs + MINUTE;
     return {
       series: key,
       target: String(labels.target ?? ''),
@@ -338,12 +312,28 @@ export class MonitorService {
       name: typeof labels.name === 'string' ? labels.name : null,
       jobId,
       jobName: jobId ? (names.get(jobId) ?? null) : null,
+      owner,
       util: latest?.v ?? null,
       meanUtil: meanUtil === null ? null : Math.round(meanUtil * 10) / 10,
       strip,
       underused: active && meanUtil !== null && meanUtil < threshold,
       idle: active && meanUtil !== null && meanUtil < 5,
     };
+  }
+
+  /** The job, umbrella window or fleet worker a GPU's samples are labelled with, and where it opens. */
+  private ownerOf(labels: Record<string, unknown>, names: Map<string, string>): GpuRow['owner'] {
+    if (typeof labels.job === 'string') return { kind: 'job', name: names.get(labels.job) ?? labels.job, link: { area: 'jobs', id: labels.job } };
+    if (typeof labels.window === 'string') {
+      const [campaign = '', replica, window] = labels.window.split('/');
+      return { kind: 'window', name: `replica ${replica} window ${window}`, link: { area: 'umbrella', id: campaign, sub: `${replica}/${window}` } };
+    }
+    if (typeof labels.worker === 'string') {
+      const [fleet = ''] = labels.worker.split('/');
+      const row = this.s.db.prepare("SELECT id FROM fleets WHERE name = ? AND target_id = ? AND state <> 'removed' ORDER BY created_at DESC LIMIT 1").get(fleet, labels.target) as { id: string } | undefined;
+      return { kind: 'worker', name: labels.worker, link: { area: 'fleets', id: row?.id ?? '', sub: labels.worker } };
+    }
+    return null;
   }
 
   query(series: string, from: number, to: number, maxPoints = 2000): QueryResult {

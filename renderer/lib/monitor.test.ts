@@ -29,6 +29,7 @@ const gpu = (p: Partial<GpuRow>): GpuRow => ({
   name: null,
   jobId: 'j1',
   jobName: 'job one',
+  owner: { kind: 'job', name: 'job one', link: { area: 'jobs', id: 'j1' } },
   util: 50,
   meanUtil: 50,
   strip: Array.from({ length: 60 }, () => null),

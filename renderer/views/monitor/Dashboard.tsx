@@ -7,8 +7,7 @@ import { EmptyState } from '../../components/EmptyState.js';
 import { StateBadge } from '../../components/StateBadge.js';
 import { HEAT_BANDS, formatPercent, gpuLabel, heatLevel, hhmm, parseThreshold, stripSlotStart, totalGpus, underusedGpus } from '../../lib/monitor.js';
 import { api } from '../../api/index.js';
-import { useApp } from '../../store/app.js';
-import { useMonitor } from '../../store/monitor.js';
+import { followAlertLink, useMonitor } from '../../store/monitor.js';
 import { toast, toastError } from '../../store/toasts.js';
 import type { DashboardState } from './useDashboard.js';
 
@@ -145,7 +144,6 @@ function HeatStrip({ gpus, loadedAt }: { gpus: readonly GpuRow[]; loadedAt: numb
 }
 
 const HeatRow = memo(function HeatRow({ gpu: g, loadedAt }: { gpu: GpuRow; loadedAt: number }) {
-  const openJob = useApp((s) => s.openJob);
   const showChart = useMonitor((s) => s.showChart);
   return (
     <div
@@ -163,12 +161,12 @@ const HeatRow = memo(function HeatRow({ gpu: g, loadedAt }: { gpu: GpuRow; loade
         <button type="button" className="link-button" onClick={() => showChart(g.series)} title="Chart this GPU" data-testid="heat-row-chart">
           {gpuLabel(g)}
         </button>
-        {g.jobId ? (
-          <button type="button" className="link-button heat-job" onClick={() => openJob(g.jobId!)} data-testid="heat-row-job">
-            {g.jobName ?? g.jobId}
+        {g.owner ? (
+          <button type="button" className="link-button heat-job" onClick={() => followAlertLink(g.owner!.link)} data-testid="heat-row-job" data-owner-kind={g.owner.kind}>
+            {g.owner.name}
           </button>
         ) : (
-          <span className="muted heat-job">no job</span>
+          <span className="muted heat-job">nobody</span>
         )}
       </span>
       <span className="heat-cells" role="cell">
@@ -197,7 +195,6 @@ const HeatRow = memo(function HeatRow({ gpu: g, loadedAt }: { gpu: GpuRow; loade
 function Underuse({ targets }: { targets: readonly TargetSummary[] }) {
   const threshold = useMonitor((s) => s.underusePercent);
   const setThreshold = useMonitor((s) => s.setUnderusePercent);
-  const openJob = useApp((s) => s.openJob);
   const showChart = useMonitor((s) => s.showChart);
   const [text, setText] = useState(String(threshold));
   const parsed = parseThreshold(text);
@@ -255,9 +252,9 @@ function Underuse({ targets }: { targets: readonly TargetSummary[] }) {
               {list.map(({ gpu: g, targetName }) => (
                 <tr key={g.series} data-testid="underuse-row" data-job-id={g.jobId ?? ''} data-series={g.series} data-idle={g.idle}>
                   <td>
-                    {g.jobId ? (
-                      <button type="button" className="link-button" onClick={() => openJob(g.jobId!)} data-testid="underuse-open-job">
-                        {g.jobName ?? g.jobId}
+                    {g.owner ? (
+                      <button type="button" className="link-button" onClick={() => followAlertLink(g.owner!.link)} data-testid="underuse-open-job" data-owner-kind={g.owner.kind}>
+                        {g.owner.name}
                       </button>
                     ) : (
                       '—'
