@@ -31,6 +31,8 @@ export const TargetSummary = z.object({
   gpus: z.array(GpuRow),
   problem: z.string().nullable(),
   sampledAt: z.string().nullable(),
+  /** reachable / unreachable / unknown, with why (SSH clusters: the connection pool's view; others: the last sample). */
+  reachability: z.object({ state: z.enum(['reachable', 'unreachable', 'unknown']), detail: z.string() }),
 });
 export type TargetSummary = z.infer<typeof TargetSummary>;
 

@@ -71,6 +71,7 @@ it('samples a running job’s GPUs inside its allocation and shows them under-us
   const board = await ok<TargetSummary[]>(t.core, 'monitor.dashboard', {});
   const mine = board.find((b) => b.targetId === target.id)!;
   expect(mine.counts.running).toBe(1);
+  expect(mine.reachability.state).toBe('reachable');
   expect(mine.gpus.map((g) => [g.gpu, g.jobId, g.util])).toEqual([
     [0, job!.id, 12],
     [1, job!.id, 12],

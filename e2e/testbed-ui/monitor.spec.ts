@@ -67,6 +67,7 @@ test('the dashboard shows a job under-using its GPUs and opens the job', async (
   await page.getByTestId('nav-monitor').click();
   // Sample now instead of waiting for the next minute.
   await page.getByTestId('monitor-sample-now').first().click();
+  await expect(page.getByTestId('monitor-reachability').first()).toHaveAttribute('data-state', 'reachable');
   const rows = page.getByTestId('heat-row');
   await expect(rows).toHaveCount(2, { timeout: 60_000 });
   await expect(rows.first()).toHaveAttribute('data-job-id', job!.id);

@@ -1,6 +1,7 @@
 // The Monitor as the core sees it: the service (and its store) loads on first use, or at start-up when the
 // workspace has work running to sample.
 import type { Services } from '../core/services.js';
+import type { ClusterStatus } from '../../shared/slurm.js';
 import type { SshRunner } from '../ssh/runner.js';
 import type { MonitorService, MonitorServiceOptions } from './service.js';
 
@@ -12,7 +13,7 @@ export interface MonitorBackend {
   close(): Promise<void>;
 }
 
-export function createMonitorBackend(s: Services, ssh: Pick<SshRunner, 'exec'>, opts: MonitorServiceOptions = {}): MonitorBackend {
+export function createMonitorBackend(s: Services, ssh: Pick<SshRunner, 'exec'> & { status?: (targetId: string) => ClusterStatus }, opts: MonitorServiceOptions = {}): MonitorBackend {
   let loading: Promise<MonitorService> | null = null;
   let loaded: MonitorService | null = null;
   const service = () =>

@@ -50,7 +50,7 @@ export class MonitorService {
 
   constructor(
     private readonly s: MonitorServices,
-    private readonly ssh: Pick<SshRunner, 'exec'>,
+    private readonly ssh: Pick<SshRunner, 'exec'> & { status?: (targetId: string) => ClusterStatus },
     opts: MonitorServiceOptions = {},
   ) {
     this.store = new MetricsStore(s.db);
@@ -118,7 +118,10 @@ export class MonitorService {
     if (work.length === 0 || this.busy.has(target.id)) return { jobs: 0, samples: 0, problems: [] };
     this.busy.add(target.id);
     try {
-      const r = target.kind === 'kubernetes' ? await this.readPrometheus(target, work) : await this.readContainers(target, work);
+      const r = await (target.kind === 'kubernetes' ? this.readPrometheus(target, work) : this.readContainers(target, work)).catch((err: unknown) => {
+        const problem = err instanceof Error ? err.message : String(err);
+        return { samples: [] as MetricSample[], observations: [], problems: [problem] };
+      });
       this.store.append(r.samples);
       this.alerts.observe(r.observations.map((o) => ({ ...o, at: now })));
       this.problems.set(target.id, { problem: r.problems[0] ?? null, at: now });
@@ -285,8 +288,22 @@ export class MonitorService {
         gpus: gpus.filter((g) => g.strip.some((v) => v !== null)),
         problem: p?.problem ?? null,
         sampledAt: p ? new Date(p.at).toISOString() : null,
+        reachability: this.reachability(t),
       };
     });
+  }
+
+  private reachability(t: Target): TargetSummary['reachability'] {
+    if (t.kind === 'slurm' && this.ssh.status) {
+      const st = this.ssh.status(t.id);
+      if (st.state === 'connected') return { state: 'reachable', detail: `connected since ${st.since}` };
+      if (st.state === 'unreachable' || st.state === 'paused') return { state: 'unreachable', detail: st.detail };
+      return { state: 'unknown', detail: st.detail || 'not connected yet' };
+    }
+    const p = this.problems.get(t.id);
+    if (!p) return { state: 'unknown', detail: 'not sampled yet' };
+    if (p.problem && /unreachable|refused|ENOENT|ECONN|timed out|not answer|UNAVAILABLE|No Docker engine/i.test(p.problem)) return { state: 'unreachable', detail: p.problem };
+    return { state: 'reachable', detail: `last sampled ${new Date(p.at).toISOString()}` };
   }
 
   private gpuRow(key: string, labels: Record<string, unknown>, now: number, threshold: number, names: Map<string, string>): GpuRow {

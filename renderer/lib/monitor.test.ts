@@ -37,7 +37,7 @@ const gpu = (p: Partial<GpuRow>): GpuRow => ({
   idle: false,
   ...p,
 });
-const target = (gpus: GpuRow[]): TargetSummary => ({ targetId: 't1', name: 'cluster', kind: 'slurm', counts: { running: 1, pending: 0, failed: 0 }, gpus, problem: null, sampledAt: null });
+const target = (gpus: GpuRow[]): TargetSummary => ({ targetId: 't1', name: 'cluster', kind: 'slurm', counts: { running: 1, pending: 0, failed: 0 }, gpus, problem: null, sampledAt: null, reachability: { state: 'reachable', detail: '' } });
 const alert = (p: Partial<AlertEvent>): AlertEvent => ({
   id: 'a1',
   ruleId: 'job-failed',

@@ -88,7 +88,15 @@ function TargetCard({ target: t, loadedAt, onSampled }: { target: TargetSummary;
       <div className="panel-head">
         <h2 className="panel-title plain">{t.name}</h2>
         <span className="muted">{t.kind}</span>
-        {t.kind === 'slurm' ? (
+        <span
+          className={`reach reach-${t.reachability.state}`}
+          title={t.reachability.detail}
+          data-testid="monitor-reachability"
+          data-state={t.reachability.state}
+        >
+          {t.reachability.state === 'reachable' ? '● reachable' : t.reachability.state === 'unreachable' ? '● unreachable' : '○ not checked yet'}
+        </span>
+        {t.kind === 'slurm' || t.kind === 'kubernetes' || t.kind === 'local-docker' || t.kind === 'swarm' ? (
           <button type="button" className="button button-small" onClick={() => void sampleNow()} disabled={sampling} data-testid="monitor-sample-now">
             {sampling ? 'Sampling…' : 'Sample now'}
           </button>
