@@ -7,6 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Project, Target } from '../../shared/domain.js';
 import type { Campaign, ProgressSample, WindowStatus } from '../../shared/kube.js';
+import type { TargetSummary } from '../../shared/monitor.js';
 import { seedSpec } from '../../electron/kube/umbrella/seed.js';
 import { ok, openTempCore, type TempCore } from '../../electron/testing/temp-core.js';
 import { startPrometheus, type PrometheusServer } from '../support/prometheus.js';
@@ -67,4 +68,15 @@ it('reads GPU utilization from Prometheus instead of running nvidia-smi in every
   const execs = sim.requests.filter((r) => r.includes('/exec?')).map((r) => decodeURIComponent(r));
   expect(execs.length).toBeGreaterThan(0);
   expect(execs.some((r) => r.includes('nvidia-smi'))).toBe(false);
+
+  // The Monitor reads the same Prometheus: every running window's GPU on the dashboard, owned by its window and
+  // opening its campaign.
+  const sampled = await ok<{ jobs: number; samples: number; problems: string[] }>(t.core, 'monitor.sample', { targetId: target.id });
+  expect(sampled.problems).toEqual([]);
+  expect(sampled.samples).toBeGreaterThan(0);
+  const board = await ok<TargetSummary[]>(t.core, 'monitor.dashboard', {});
+  const gpus = board.find((b) => b.targetId === target.id)!.gpus;
+  expect(gpus.length).toBeGreaterThanOrEqual(1);
+  expect(gpus.every((g) => g.owner?.kind === 'window' && g.owner.link.area === 'umbrella' && g.owner.link.id === campaign.id)).toBe(true);
+  expect(gpus.every((g) => g.util !== null && g.util >= 90)).toBe(true);
 });
