@@ -39,6 +39,7 @@ export class FahService {
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly opts: Required<FahServiceOptions>;
   private starting: Promise<void> | null = null;
+  private readonly warned = new Set<string>();
 
   constructor(
     private readonly s: FahServices,
@@ -140,7 +141,15 @@ export class FahService {
         await this.renew(t.id).catch((err: unknown) => this.s.log.warn('fah certificate renewal failed', { target: t.name, error: String(err) }));
       }
       const view = this.creds.view(t, now);
-      if (view && view.status !== 'ok') this.s.emit('notice', { level: view.status === 'expiring' ? 'warning' : 'error', message: view.advice });
+      if (!view) continue;
+      // The Monitor's certificate rule watches this event (it fires once per episode, the notice each check).
+      this.s.emit('fah.cert', { targetId: t.id, cert: view });
+      // A notice once per status and session (the Monitor's alert history keeps the record).
+      const key = `${t.id}:${view.status}`;
+      if (view.status !== 'ok' && !this.warned.has(key)) {
+        this.warned.add(key);
+        this.s.emit('notice', { level: view.status === 'expiring' ? 'warning' : 'error', message: view.advice });
+      }
     }
   }
 
