@@ -1,35 +1,15 @@
-import { expect, test, type APIRequestContext, type Page, type PlaywrightWorkerArgs } from '@playwright/test';
+import { expect, test, type Page, type PlaywrightWorkerArgs } from '@playwright/test';
 import crypto from 'node:crypto';
-import fs from 'node:fs';
-import { apiContext, callOk } from '../support/api.js';
-import { serve, tempWorkspace, type Served } from '../support/serve.js';
+import { servedWorkspace } from '../support/served-workspace.js';
 
 // The cluster tools on the Targets page that work without reaching a cluster: the "Add tunnel" form shows the
 // contract's validation messages next to the fields they concern, and trusted host keys can be listed and forgotten.
-let workspace: string;
-let served: Served | undefined;
-let apiCtx: APIRequestContext | undefined;
-
-test.beforeEach(() => {
-  workspace = tempWorkspace();
-});
-test.afterEach(async () => {
-  await apiCtx?.dispose();
-  apiCtx = undefined;
-  await served?.stop();
-  served = undefined;
-  fs.rmSync(workspace, { recursive: true, force: true });
-});
-
-async function start(playwright: PlaywrightWorkerArgs['playwright']) {
-  served = await serve(workspace);
-  apiCtx = await apiContext(playwright, served);
-}
-
-const call = <T>(method: string, params: object = {}) => callOk<T>(apiCtx!, method, params);
+const ws = servedWorkspace(test);
+const { call } = ws;
+const start = (playwright: PlaywrightWorkerArgs['playwright']) => ws.start(playwright);
 
 async function openTargets(page: Page) {
-  await page.goto(served!.url);
+  await page.goto(ws.served.url);
   await expect(page.locator('html')).toHaveAttribute('data-app-state', 'ready');
   await page.getByTestId('nav-targets').click();
 }

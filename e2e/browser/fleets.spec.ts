@@ -1,44 +1,24 @@
-import { expect, test, type APIRequestContext, type Page, type PlaywrightWorkerArgs } from '@playwright/test';
-import fs from 'node:fs';
+import { expect, test, type Page, type PlaywrightWorkerArgs } from '@playwright/test';
 import path from 'node:path';
-import { apiContext, callOk } from '../support/api.js';
-import { serve, tempWorkspace, type Served } from '../support/serve.js';
+import { servedWorkspace } from '../support/served-workspace.js';
 
 // The Fleets area without a Docker engine: the preview is pure, so a local-docker target whose socket does not exist
 // is enough. The wizard walks its steps, shows the core's validation message next to the fleet name, splits the
 // worker command into argv and previews the network, volumes and containers with their `docker` commands; the
 // compose import lists a key SimDeck does not support and keeps Deploy disabled until the researcher accepts that.
 // Nothing is deployed here.
-let workspace: string;
-let served: Served | undefined;
-let apiCtx: APIRequestContext | undefined;
-
-test.beforeEach(() => {
-  workspace = tempWorkspace();
-});
-test.afterEach(async () => {
-  await apiCtx?.dispose();
-  apiCtx = undefined;
-  await served?.stop();
-  served = undefined;
-  fs.rmSync(workspace, { recursive: true, force: true });
-});
-
-async function start(playwright: PlaywrightWorkerArgs['playwright']) {
-  served = await serve(workspace);
-  apiCtx = await apiContext(playwright, served);
-}
-
-const call = <T>(method: string, params: object = {}) => callOk<T>(apiCtx!, method, params);
+const ws = servedWorkspace(test);
+const { call } = ws;
+const start = (playwright: PlaywrightWorkerArgs['playwright']) => ws.start(playwright);
 
 /** A project and a local-docker target pointing at a socket that does not exist (previews never connect). */
 async function projectAndDockerTarget() {
   await call('projects.create', { name: 'Hessians' });
-  await call('targets.create', { name: 'Workstation', kind: 'local-docker', settings: { socketPath: path.join(workspace, 'no-such-docker.sock') } });
+  await call('targets.create', { name: 'Workstation', kind: 'local-docker', settings: { socketPath: path.join(ws.workspace, 'no-such-docker.sock') } });
 }
 
 async function openFleets(page: Page) {
-  await page.goto(served!.url);
+  await page.goto(ws.served.url);
   await expect(page.locator('html')).toHaveAttribute('data-app-state', 'ready');
   await page.getByTestId('nav-fleets').click();
   await expect(page.getByTestId('view-fleets')).toBeVisible();

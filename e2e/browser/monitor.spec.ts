@@ -1,37 +1,17 @@
-import { expect, test, type APIRequestContext, type Page, type PlaywrightWorkerArgs } from '@playwright/test';
-import fs from 'node:fs';
+import { expect, test, type Page, type PlaywrightWorkerArgs } from '@playwright/test';
 import path from 'node:path';
-import { apiContext, callOk } from '../support/api.js';
-import { serve, tempWorkspace, type Served } from '../support/serve.js';
+import { servedWorkspace } from '../support/served-workspace.js';
 
 // The Monitor area without a SLURM cluster (the dashboard with GPU data is tested on the test bed): with no samples
 // the page says when GPUs appear and how to point SimDeck at nvidia-smi; the alert history is empty; the rules editor
 // shows the default rules, puts the core's message for minutes = 0 next to that field, and a valid change (a new
 // duration and threshold, a rule switched off, one scoped to a target) is still there after a reload.
-let workspace: string;
-let served: Served | undefined;
-let apiCtx: APIRequestContext | undefined;
-
-test.beforeEach(() => {
-  workspace = tempWorkspace();
-});
-test.afterEach(async () => {
-  await apiCtx?.dispose();
-  apiCtx = undefined;
-  await served?.stop();
-  served = undefined;
-  fs.rmSync(workspace, { recursive: true, force: true });
-});
-
-async function start(playwright: PlaywrightWorkerArgs['playwright']) {
-  served = await serve(workspace);
-  apiCtx = await apiContext(playwright, served);
-}
-
-const call = <T>(method: string, params: object = {}) => callOk<T>(apiCtx!, method, params);
+const ws = servedWorkspace(test);
+const { call } = ws;
+const start = (playwright: PlaywrightWorkerArgs['playwright']) => ws.start(playwright);
 
 async function openMonitor(page: Page) {
-  await page.goto(served!.url);
+  await page.goto(ws.served.url);
   await expect(page.locator('html')).toHaveAttribute('data-app-state', 'ready');
   await page.getByTestId('nav-monitor').click();
   await expect(page.getByTestId('view-monitor')).toBeVisible();
@@ -81,7 +61,7 @@ test('the rules editor loads the defaults, shows a bad value next to its field, 
   const target = await call<{ id: string }>('targets.create', {
     name: 'Workstation',
     kind: 'local-docker',
-    settings: { socketPath: path.join(workspace, 'no-such-docker.sock') },
+    settings: { socketPath: path.join(ws.workspace, 'no-such-docker.sock') },
   });
   await openMonitor(page);
   const editor = await openRules(page);

@@ -1,33 +1,14 @@
-import { expect, test, type APIRequestContext, type PlaywrightWorkerArgs } from '@playwright/test';
+import { expect, test, type PlaywrightWorkerArgs } from '@playwright/test';
 import fs from 'node:fs';
 import path from 'node:path';
-import { apiContext, callOk } from '../support/api.js';
-import { serve, tempWorkspace, type Served } from '../support/serve.js';
+import { servedWorkspace } from '../support/served-workspace.js';
 
 // The Umbrella area without a cluster: the kubeconfig import lists the contexts of a kubeconfig the test writes and
 // adds one as a Kubernetes target; the campaign wizard starts from the seed's defaults (31 windows 1.00 … 0.40, the
 // four required-file patterns) and shows the contract's validation messages next to the fields they concern.
-let workspace: string;
-let served: Served | undefined;
-let apiCtx: APIRequestContext | undefined;
-
-test.beforeEach(() => {
-  workspace = tempWorkspace();
-});
-test.afterEach(async () => {
-  await apiCtx?.dispose();
-  apiCtx = undefined;
-  await served?.stop();
-  served = undefined;
-  fs.rmSync(workspace, { recursive: true, force: true });
-});
-
-async function start(playwright: PlaywrightWorkerArgs['playwright']) {
-  served = await serve(workspace);
-  apiCtx = await apiContext(playwright, served);
-}
-
-const call = <T>(method: string, params: object = {}) => callOk<T>(apiCtx!, method, params);
+const ws = servedWorkspace(test);
+const { call } = ws;
+const start = (playwright: PlaywrightWorkerArgs['playwright']) => ws.start(playwright);
 
 function writeKubeconfig(dir: string): string {
   const file = path.join(dir, 'kubeconfig.yaml');
@@ -56,8 +37,8 @@ contexts:
 
 test('Add from kubeconfig lists the contexts and adds one as a Kubernetes target', async ({ page, playwright }) => {
   await start(playwright);
-  const kubeconfig = writeKubeconfig(workspace);
-  await page.goto(served!.url);
+  const kubeconfig = writeKubeconfig(ws.workspace);
+  await page.goto(ws.served.url);
   await expect(page.locator('html')).toHaveAttribute('data-app-state', 'ready');
   await page.getByTestId('nav-targets').click();
 
@@ -91,9 +72,9 @@ test('Add from kubeconfig lists the contexts and adds one as a Kubernetes target
 // a good rclone.conf imports the remote (kept in the vault; the row shows its name).
 test('Results bucket: consent for the Secret, errors in the dialog, import from rclone.conf', async ({ page, playwright }) => {
   await start(playwright);
-  const kubeconfig = writeKubeconfig(workspace);
+  const kubeconfig = writeKubeconfig(ws.workspace);
   await call('targets.create', { name: 'Nautilus', kind: 'kubernetes', settings: { kubeconfigPath: kubeconfig, context: 'nautilus', namespace: 'openforcefield' } });
-  await page.goto(served!.url);
+  await page.goto(ws.served.url);
   await expect(page.locator('html')).toHaveAttribute('data-app-state', 'ready');
   await page.getByTestId('nav-targets').click();
   const row = page.locator('[data-testid="target-row"][data-target-name="Nautilus"]');
@@ -120,13 +101,13 @@ test('Results bucket: consent for the Secret, errors in the dialog, import from 
 
   // rclone.conf: a missing file is blamed on the path.
   await dlg.getByTestId('bucket-source-file').check();
-  await dlg.getByTestId('bucket-path').fill(path.join(workspace, 'no-such-rclone.conf'));
+  await dlg.getByTestId('bucket-path').fill(path.join(ws.workspace, 'no-such-rclone.conf'));
   await dlg.getByTestId('bucket-import').click();
   await expect(dlg.getByTestId('bucket-path')).toHaveAttribute('aria-invalid', 'true');
   await expect(dlg.getByTestId('bucket-path')).toHaveAccessibleDescription(/No rclone.conf at/);
 
   // A file without the remote: the name is blamed, and the remotes it has are listed.
-  const conf = path.join(workspace, 'rclone.conf');
+  const conf = path.join(ws.workspace, 'rclone.conf');
   fs.writeFileSync(
     conf,
     '[nrp]\ntype = s3\nprovider = Ceph\naccess_key_id = AKIATEST\nsecret_access_key = not-a-real-secret\nendpoint = https://s3-west.nrp-nautilus.io\n\n[nrp-internal]\ntype = s3\nprovider = Ceph\naccess_key_id = AKIATEST\nsecret_access_key = not-a-real-secret\nendpoint = http://rook-ceph-rgw-nautiluss3.rook\n',
@@ -149,10 +130,10 @@ test('Results bucket: consent for the Secret, errors in the dialog, import from 
 
 test('the campaign wizard starts from the seed and shows the contract’s messages per field', async ({ page, playwright }) => {
   await start(playwright);
-  const kubeconfig = writeKubeconfig(workspace);
+  const kubeconfig = writeKubeconfig(ws.workspace);
   await call('projects.create', { name: 'GB3 benchmark' });
   await call('targets.create', { name: 'Nautilus', kind: 'kubernetes', settings: { kubeconfigPath: kubeconfig, context: 'nautilus', namespace: 'openforcefield' } });
-  await page.goto(served!.url);
+  await page.goto(ws.served.url);
   await expect(page.locator('html')).toHaveAttribute('data-app-state', 'ready');
   await page.getByTestId('nav-umbrella').click();
   await expect(page.getByTestId('view-umbrella')).toBeVisible();
@@ -250,7 +231,7 @@ test('the campaign wizard starts from the seed and shows the contract’s messag
 // them from the results folder; a failure stays inline, a success shows one line and the check is redone.
 test('the preview uploads missing inputs from the results folder', async ({ page, playwright }) => {
   await start(playwright);
-  const kubeconfig = writeKubeconfig(workspace);
+  const kubeconfig = writeKubeconfig(ws.workspace);
   await call('projects.create', { name: 'GB3 benchmark' });
   await call('targets.create', { name: 'Nautilus', kind: 'kubernetes', settings: { kubeconfigPath: kubeconfig, context: 'nautilus', namespace: 'openforcefield' } });
   let uploads = 0;
@@ -269,7 +250,7 @@ test('the preview uploads missing inputs from the results folder', async ({ page
     const missingLocal = Array.from({ length: 7 }, (_, i) => `replica-3/window-0${i}/state.xml`);
     return route.fulfill({ contentType: 'application/json', body: JSON.stringify({ ok: true, result: { uploaded: ['a', 'b', 'c'], upToDate: 2, missingLocal, bytes: 300, from: '/tmp/results' } }) });
   });
-  await page.goto(served!.url);
+  await page.goto(ws.served.url);
   await expect(page.locator('html')).toHaveAttribute('data-app-state', 'ready');
   await page.getByTestId('nav-umbrella').click();
   await page.getByTestId('campaign-new').click();
@@ -370,7 +351,7 @@ test('a campaign page: 1,000-window grid, legend, selection, actions and window 
     await route.fulfill({ contentType: 'application/json', body: JSON.stringify({ ok: true, result: answer(params) }) });
   });
 
-  await page.goto(served!.url);
+  await page.goto(ws.served.url);
   await expect(page.locator('html')).toHaveAttribute('data-app-state', 'ready');
   await page.getByTestId('nav-umbrella').click();
   const row = page.getByTestId('campaign-row');
