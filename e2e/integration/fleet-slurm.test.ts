@@ -12,7 +12,7 @@ import type { Fleet, FleetMember, FleetSample } from '../../shared/fleet.js';
 import type { TunnelInfo } from '../../shared/files.js';
 import { fails, ok, openTempCore, type TempCore } from '../../electron/testing/temp-core.js';
 import { loadBrokers, rabbitApi, sendCeleryTasks, type Brokers } from '../support/brokers.js';
-import { loadTestbed, need } from './testbed.js';
+import { loadTestbed, need, slurmTargetSettings } from './testbed.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const P = process.pid;
@@ -61,15 +61,7 @@ beforeAll(async () => {
   target = await ok<Target>(t.core, 'targets.create', {
     name: 'test bed',
     kind: 'slurm',
-    settings: {
-      host: need(tb, 'SIMDECK_TB_SSH_HOST'),
-      port: Number(need(tb, 'SIMDECK_TB_SSH_PORT')),
-      username: need(tb, 'SIMDECK_TB_SSH_USER'),
-      privateKeyPath: need(tb, 'SIMDECK_TB_SSH_KEY'),
-      hostKeySha256: need(tb, 'SIMDECK_TB_SSH_HOSTKEY_SHA256'),
-      workDir: WORKDIR,
-      partition: need(tb, 'SIMDECK_TB_SLURM_PARTITION'),
-    },
+    settings: slurmTargetSettings(tb, { workDir: WORKDIR, partition: need(tb, 'SIMDECK_TB_SLURM_PARTITION') }),
   });
 });
 

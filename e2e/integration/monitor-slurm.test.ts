@@ -9,8 +9,9 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Job, Project, Target } from '../../shared/domain.js';
 import type { TargetSummary } from '../../shared/monitor.js';
+import type { AlertEvent } from '../../shared/alerts.js';
 import { ok, openTempCore, type TempCore } from '../../electron/testing/temp-core.js';
-import { loadTestbed, need } from './testbed.js';
+import { loadTestbed, slurmTargetSettings } from './testbed.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const DIR = `/tmp/simdeck-monitor-${process.pid}`;
@@ -42,15 +43,7 @@ beforeAll(async () => {
   target = await ok<Target>(t.core, 'targets.create', {
     name: 'test bed',
     kind: 'slurm',
-    settings: {
-      host: need(tb, 'SIMDECK_TB_SSH_HOST'),
-      port: Number(need(tb, 'SIMDECK_TB_SSH_PORT')),
-      username: need(tb, 'SIMDECK_TB_SSH_USER'),
-      privateKeyPath: need(tb, 'SIMDECK_TB_SSH_KEY'),
-      hostKeySha256: need(tb, 'SIMDECK_TB_SSH_HOSTKEY_SHA256'),
-      workDir: `${DIR}/work`,
-      nvidiaSmi: STUB,
-    },
+    settings: slurmTargetSettings(tb, { workDir: `${DIR}/work`, nvidiaSmi: STUB }),
   });
   [job] = await ok<Job[]>(t.core, 'slurm.submit', { projectId: project.id, targetIds: [target.id], name: `monitor-it-${process.pid}`, template: 'cpu', values: { command: 'sleep 300' } });
 });
@@ -85,3 +78,19 @@ it('samples a running job’s GPUs inside its allocation and shows them under-us
   const q = await ok<{ points: { v: number }[] }>(t.core, 'monitor.query', { series: mine.gpus[0]!.series, from: Date.now() - 3_600_000, to: Date.now() + 1000 });
   expect(q.points.map((p) => p.v)).toEqual([12, 95]);
 });
+
+it('raises one alert when a job fails on the cluster, with its history and a link to the job', async () => {
+  const project = (await ok<{ id: string }[]>(t.core, 'projects.list', {}))[0]!;
+  const [bad] = await ok<Job[]>(t.core, 'slurm.submit', { projectId: project.id, targetIds: [target.id], name: `fails-${process.pid}`, template: 'cpu', values: { command: 'exit 3' } });
+  const alerts = await until(
+    'the job-failed alert',
+    () => ok<AlertEvent[]>(t.core, 'monitor.alerts', {}),
+    (list) => list.some((a) => a.kind === 'job-failed' && a.link.id === bad!.id),
+    120_000,
+  );
+  const mine = alerts.filter((a) => a.kind === 'job-failed' && a.link.id === bad!.id);
+  expect(mine).toHaveLength(1);
+  expect(mine[0]).toMatchObject({ severity: 'error', resolvedAt: null, link: { area: 'jobs', id: bad!.id } });
+  // Delivered as an event once (the browser shell toasts it, the desktop app notifies).
+  expect(t.events.filter((e) => e.event === 'monitor.alert' && (e.payload as AlertEvent).id === mine[0]!.id)).toHaveLength(1);
+}, 180_000);

@@ -78,3 +78,15 @@ export function makeContext(secrets: Record<string, string> = {}): { ctx: Adapte
   };
   return { ctx, activity, logs };
 }
+
+/** Settings of a SLURM target for the test bed's login node (key auth, host key pinned), plus test-specific ones. */
+export function slurmTargetSettings(tb: Testbed, extra: Target['settings'] = {}): Target['settings'] {
+  return {
+    host: need(tb, 'SIMDECK_TB_SSH_HOST'),
+    port: Number(need(tb, 'SIMDECK_TB_SSH_PORT')),
+    username: need(tb, 'SIMDECK_TB_SSH_USER'),
+    privateKeyPath: need(tb, 'SIMDECK_TB_SSH_KEY'),
+    hostKeySha256: need(tb, 'SIMDECK_TB_SSH_HOSTKEY_SHA256'),
+    ...extra,
+  };
+}

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Job, Project, Target } from '../../shared/domain.js';
-import { loadTestbed, need } from '../integration/testbed.js';
+import { loadTestbed, slurmTargetSettings } from '../integration/testbed.js';
 import { apiContext, callOk } from '../support/api.js';
 import { repoRoot, serve, tempWorkspace, type Served } from '../support/serve.js';
 
@@ -36,15 +36,7 @@ test.beforeAll(async ({ playwright }) => {
   const target = await callOk<Target>(api, 'targets.create', {
     name: 'Test-bed cluster',
     kind: 'slurm',
-    settings: {
-      host: need(tb, 'SIMDECK_TB_SSH_HOST'),
-      port: Number(need(tb, 'SIMDECK_TB_SSH_PORT')),
-      username: need(tb, 'SIMDECK_TB_SSH_USER'),
-      privateKeyPath: need(tb, 'SIMDECK_TB_SSH_KEY'),
-      hostKeySha256: need(tb, 'SIMDECK_TB_SSH_HOSTKEY_SHA256'),
-      workDir: `${DIR}/work`,
-      nvidiaSmi: STUB,
-    },
+    settings: slurmTargetSettings(tb, { workDir: `${DIR}/work`, nvidiaSmi: STUB }),
   });
   [job] = await callOk<Job[]>(api, 'slurm.submit', { projectId: project.id, targetIds: [target.id], name: `underused-${process.pid}`, template: 'cpu', values: { command: 'sleep 300' } });
   await expect
