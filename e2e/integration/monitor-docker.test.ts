@@ -10,6 +10,10 @@ import { fileURLToPath } from 'node:url';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleDockerGpus } from '../../electron/metrics/samplers/docker-gpu.js';
+import { ok, openTempCore } from '../../electron/testing/temp-core.js';
+import { openWorkspaceDb } from '../../electron/workspace/db.js';
+import type { Project, Target } from '../../shared/domain.js';
+import type { TargetSummary } from '../../shared/monitor.js';
 import { loadTestbed, need } from './testbed.js';
 
 const P = process.pid;
@@ -119,5 +123,45 @@ describe('sampleDockerGpus against the real dockerd (STUB nvidia-smi)', () => {
     const r = await sampleDockerGpus(docker, [c], { timeoutMs: 20_000, nvidiaSmi: '/bin/false' });
     expect(r.readings).toEqual([]);
     expect(r.problems).toEqual([`${c.name}: /bin/false failed (exit 1)`]);
+  });
+});
+
+describe('the Monitor through the core', () => {
+  it('samples the workers of a GPU fleet: GPUs owned by the worker, and container CPU and memory', async () => {
+    const t = openTempCore(undefined, { monitor: { intervalMs: 3_600_000 } });
+    try {
+      const project = await ok<Project>(t.core, 'projects.create', { name: 'GPU fleet' });
+      const target = await ok<Target>(t.core, 'targets.create', { name: 'docker', kind: 'local-docker', settings: { socketPath: need(loadTestbed(), 'SIMDECK_TB_DOCKER_SOCKET') } });
+      // A fleet that asked for GPUs (its worker stands in for one started by the fleet service: this engine has no
+      // NVIDIA runtime to honour a device request), labelled as the fleet service labels its workers.
+      const fleet = `gpufleet${P}`;
+      const db = openWorkspaceDb(t.dir);
+      db.prepare("INSERT INTO fleets (id, project_id, target_id, name, target_kind, source, state, spec, created_at, updated_at) VALUES ('f-gpu', ?, ?, ?, 'local-docker', 'wizard', 'running', ?, 'x', 'x')").run(
+        project.id,
+        target.id,
+        fleet,
+        JSON.stringify({ workers: { gpu: 'all' } }),
+      );
+      db.close();
+      const c = await docker.createContainer({ Image: STUB_IMAGE, name: `${fleet}-worker-1`, Cmd: ['sleep', '3600'], Labels: { 'io.simdeck.fleet': fleet, 'com.docker.compose.service': 'worker' } });
+      created.push(c.id);
+      await c.putArchive(tarOf({ 'usr/bin/util': { text: '15\n', mode: 0o644 } }), { path: '/' });
+      await c.start();
+
+      const r = await ok<{ jobs: number; samples: number; problems: string[] }>(t.core, 'monitor.sample', { targetId: target.id });
+      expect(r.problems).toEqual([]);
+      const board = await ok<TargetSummary[]>(t.core, 'monitor.dashboard', {});
+      const gpus = board.find((b) => b.targetId === target.id)!.gpus;
+      expect(gpus.map((g) => [g.gpu, g.util, g.owner?.kind, g.owner?.link])).toEqual([
+        [0, 15, 'worker', { area: 'fleets', id: 'f-gpu', sub: `${fleet}/${fleet}-worker-1` }],
+        [1, 15, 'worker', { area: 'fleets', id: 'f-gpu', sub: `${fleet}/${fleet}-worker-1` }],
+      ]);
+      expect(gpus.every((g) => g.underused)).toBe(true);
+      const mem = await ok<{ points: { v: number }[] }>(t.core, 'monitor.query', { series: `container.mem/${target.id}/${fleet}-worker-1`, from: Date.now() - 60_000, to: Date.now() + 1000 });
+      expect(mem.points).toHaveLength(1);
+      expect(mem.points[0]!.v).toBeGreaterThan(0);
+    } finally {
+      await t.dispose();
+    }
   });
 });

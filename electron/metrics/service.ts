@@ -152,7 +152,11 @@ export class MonitorService {
 
   /** Docker and Swarm: nvidia-smi inside each GPU fleet's worker containers on this engine. */
   private async readContainers(target: Target, work: GpuWorkload[]) {
-    const [{ sampleDockerGpus }, { Engine }] = await Promise.all([import('./samplers/docker-gpu.js'), import('../fleets/drivers/engine.js')]);
+    const [{ sampleDockerGpus }, { Engine }, { containerUsage }] = await Promise.all([
+      import('./samplers/docker-gpu.js'),
+      import('../fleets/drivers/engine.js'),
+      import('../fleets/drivers/stats.js'),
+    ]);
     const engine = new Engine(target);
     const containers = await engine.call(() => engine.docker.listContainers({ filters: { label: ['io.simdeck.fleet', 'com.docker.compose.service=worker'], status: ['running'] } }));
     const fleets = new Map(work.map((w) => [w.key, w]));
@@ -171,6 +175,13 @@ export class MonitorService {
       for (const g of reading.gpus) {
         if (s) observations.push({ type: 'gpu', targetId: target.id, node: reading.container, gpu: g.index, util: g.utilGpu, owner: { kind: 'worker', id: s.w.linkId, name: reading.container } });
       }
+    }
+    // Container CPU and memory (as `docker stats` computes them), one series per worker.
+    const usage = await Promise.all(sampled.map(async (x) => ({ x, u: await containerUsage(engine.docker, x.id) })));
+    for (const { x, u } of usage) {
+      const labels = { target: target.id, worker: x.owner.worker };
+      if (u.cpuPercent !== null) samples.push({ series: seriesKey('container.cpu', target.id, x.name), labels, t, v: u.cpuPercent });
+      if (u.memBytes !== null) samples.push({ series: seriesKey('container.mem', target.id, x.name), labels, t, v: u.memBytes });
     }
     return { samples, observations, problems: r.problems };
   }
