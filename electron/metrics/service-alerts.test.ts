@@ -56,3 +56,20 @@ it('raises a fleet crash loop when it starts and resolves it when it ends', () =
     ['fleet-crashloop', 'fleet:f1/bigchem-worker-2', false],
   ]);
 });
+
+it('raises "unreachable" for a Docker target whose engine stays away through the samples, and the dashboard says so', async () => {
+  const targets = new Targets(db);
+  db.prepare("INSERT INTO projects (id, name, created_at, updated_at) VALUES ('p', 'P', 'x', 'x')").run();
+  const t = targets.create({ name: 'gpu box', kind: 'local-docker', settings: { socketPath: path.join(dir, 'no-docker.sock') } });
+  db.prepare("INSERT INTO fleets (id, project_id, target_id, name, target_kind, source, state, spec, created_at, updated_at) VALUES ('f', 'p', ?, 'gpus', 'local-docker', 'wizard', 'running', ?, 'x', 'x')").run(
+    t.id,
+    JSON.stringify({ workers: { gpu: 'all' } }),
+  );
+  const t0 = Date.now();
+  const first = await svc.sampleTarget(t, t0);
+  expect(first.problems[0]).toMatch(/No Docker engine/);
+  expect(svc.dashboard(t0).find((x) => x.targetId === t.id)!.reachability.state).toBe('unreachable');
+  expect(fired).toEqual([]); // not after one failed look
+  await svc.sampleTarget(t, t0 + 6 * 60_000);
+  expect(fired.map((e) => [e.kind, e.subject])).toEqual([['cluster-unreachable', `target:${t.id}`]]);
+});

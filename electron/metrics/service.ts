@@ -123,8 +123,12 @@ export class MonitorService {
         return { samples: [] as MetricSample[], observations: [], problems: [problem] };
       });
       this.store.append(r.samples);
-      this.alerts.observe(r.observations.map((o) => ({ ...o, at: now })));
       this.problems.set(target.id, { problem: r.problems[0] ?? null, at: now });
+      // Docker engines and Prometheus have no connection pool telling the rules about reachability: the sample does.
+      const reach = this.reachability(target);
+      const reachObs: Observation[] =
+        reach.state === 'unknown' ? [] : [{ type: 'target-reachability', targetId: target.id, name: target.name, reachable: reach.state === 'reachable', at: now, error: reach.detail }];
+      this.alerts.observe([...r.observations.map((o) => ({ ...o, at: now }) as Observation), ...reachObs]);
       this.s.emit('monitor.sampled', { targetId: target.id, at: new Date(now).toISOString() });
       return { jobs: work.length, samples: r.samples.length, problems: r.problems };
     } finally {
