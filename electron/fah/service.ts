@@ -12,7 +12,7 @@ import { renewalDue } from './certs/renew.js';
 import { confirm, createReserved, reconcile, type CreateDeps } from './create-jobs.js';
 import { FahCredentials, asUrlOf, wsUrlOf } from './credentials.js';
 import { FahHttpClient } from './http/client.js';
-import { FahRepo, type WsJobData } from './repo.js';
+import { FahRepo, type JobRow, type WsJobData } from './repo.js';
 import { downloadResult, workValues } from './results.js';
 import { toWsTime } from './time.js';
 
@@ -30,6 +30,9 @@ export interface FahServiceOptions {
 export type FahServices = Pick<Services, 'db' | 'targets' | 'secrets' | 'log' | 'emit' | 'adapterContext' | 'info'>;
 
 const base = (p: number) => `/api/projects/${p}`;
+
+/** The contract's view of a job row (what the workspace keeps for itself left out). */
+const toFahJob = ({ targetId: _t, fileSpecs: _f, ...j }: JobRow): FahJob => j;
 
 export class FahService {
   readonly repo: FahRepo;
@@ -215,7 +218,7 @@ export class FahService {
   }
 
   jobs(targetId: string, project: number, state?: string): FahJob[] {
-    return this.repo.jobs(targetId, project, { state }).map(({ targetId: _t, fileSpecs: _f, ...j }) => j);
+    return this.repo.jobs(targetId, project, { state }).map(toFahJob);
   }
 
   async job(targetId: string, project: number, ref: FahJobRef): Promise<{ job: FahJob | null; ws: Record<string, unknown> | null; files: { path: string; size: number; modified: string }[]; results: { path: string; size: number; modified: string }[] }> {
@@ -228,7 +231,7 @@ export class FahService {
     ]);
     if (ws) this.repo.applyWsJobs(targetId, [{ ...ws, project }]);
     const row = this.repo.job(targetId, project, ref.run, ref.clone);
-    return { job: row ? this.jobs(targetId, project).find((j) => j.run === ref.run && j.clone === ref.clone) ?? null : null, ws, files, results };
+    return { job: row ? toFahJob(row) : null, ws, files, results };
   }
 
   async act(targetId: string, project: number, refs: FahJobRef[], action: FahJobAction): Promise<{ run: number; clone: number; ok: boolean; message: string }[]> {
