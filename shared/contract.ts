@@ -22,6 +22,7 @@ import { ResultsDownload, Campaign, CampaignPreview, CampaignSpec, GpuNode, Hist
 import { Fleet, FleetDeploySpec, FleetMember, FleetMemberAction, FleetPlan, FleetSample, FleetSpec, SwarmNodeInfo } from './fleet.js';
 import { FahCertInfo, FahJob, FahJobAction, FahJobFile, FahJobRef, FahProgressSample, FahProjectData, FahProjectView, FahWorkPoint, prcgId } from './fah.js';
 import { SeriesQuery, TargetSummary } from './monitor.js';
+import { ActivitySummary, AppErrorReport, AppSettings, OpenRequest, UpdateSettings, UpdateStatus } from './app.js';
 import { AlertEvent, AlertRule, AlertRules } from './alerts.js';
 import { DirListing, JobFiles, RemotePath, TailChunk, Transfer, TunnelCreate, TunnelInfo } from './files.js';
 import { ActionResult, ClusterStatus, ForeignJob, HostKeyEntry, JobAction, SshConfigHost, SshPrompt, SubmitRequest } from './slurm.js';
@@ -85,6 +86,19 @@ export const calls = {
       platform: z.string(),
     }),
     'Version, shell and workspace location.',
+  ),
+  'app.settings': call(none, AppSettings, 'App settings kept in the workspace (updates on or off, the update feed).'),
+  'app.setSettings': call(
+    z.object({ updates: UpdateSettings.partial().optional() }).strict(),
+    AppSettings,
+    'Change app settings; the Electron shell applies update settings at once.',
+  ),
+  'app.summary': call(none, ActivitySummary, 'Running, pending and recently failed work, for the tray and the dock badge.'),
+  'app.errors': call(none, z.array(AppErrorReport), 'Unexpected errors since the core started, newest first.'),
+  'app.diagnostics': call(
+    none,
+    z.object({ text: z.string() }),
+    'A plain-text report to paste into a bug report: versions, platform, recent errors and log lines, with secrets removed.',
   ),
 
   'projects.list': call(
@@ -631,6 +645,12 @@ export const events = {
   'fah.download': z.object({ targetId: z.string(), project: z.number(), run: z.number(), clone: z.number(), file: z.string(), received: z.number(), total: z.number().nullable() }),
   'umbrella.download': ResultsDownload,
   'umbrella.changed': z.object({ campaignId: z.string(), windows: z.array(WindowStatus), campaign: Campaign.optional() }),
+  'app.settings': AppSettings,
+  'app.error': AppErrorReport,
+  /** From the Electron shell: the updater's state. */
+  'app.update': UpdateStatus,
+  /** From the Electron shell: a file, link or panel the OS (or the menu) asked SimDeck to open. */
+  'app.open': OpenRequest,
 } as const;
 
 export type Calls = typeof calls;

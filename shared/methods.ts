@@ -5,6 +5,11 @@ import type { EventName, Method } from './contract.js';
 
 export const METHODS = [
   'app.info',
+  'app.settings',
+  'app.setSettings',
+  'app.summary',
+  'app.errors',
+  'app.diagnostics',
   'projects.list',
   'projects.get',
   'projects.create',
@@ -144,6 +149,10 @@ export const EVENT_NAMES = [
   'fah.download',
   'umbrella.download',
   'umbrella.changed',
+  'app.settings',
+  'app.error',
+  'app.update',
+  'app.open',
 ] as const satisfies readonly EventName[];
 
 // Every contract method and event must be listed above.

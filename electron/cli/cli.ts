@@ -1,6 +1,6 @@
 // `simdeck`: the command line that shares SimDeck's core. `serve` runs the browser shell.
 import path from 'node:path';
-import { startCoreWorker, type CoreLink } from '../host/worker-link.js';
+import { startCoreLink, type CoreLink } from '../host/core-link.js';
 import { newToken } from '../shell-browser/auth.js';
 import { startBrowserShell } from '../shell-browser/server.js';
 import { parseArgs, USAGE, UsageError, type ServeArgs } from './args.js';
@@ -13,8 +13,9 @@ export const VERSION = typeof SIMDECK_VERSION === 'string' ? SIMDECK_VERSION : '
 
 async function serve(args: ServeArgs): Promise<void> {
   const workspaceDir = path.resolve(args.workspace ?? defaultWorkspaceDir());
-  // The core (SQLite, migrations) and the HTTP server start side by side; the address is printed once both are up.
-  const starting = startCoreWorker({ shell: 'browser', workspaceDir, vault: 'file', version: VERSION });
+  // The core (SQLite, migrations) runs in a child process, restarted if it crashes; it and the HTTP server start
+  // side by side, and the address is printed once both are up.
+  const starting = startCoreLink({ shell: 'browser', workspaceDir, vault: 'file', version: VERSION });
   const [core, shell] = await Promise.all([
     starting,
     startBrowserShell({

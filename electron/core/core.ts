@@ -1,6 +1,7 @@
 // Builds SimDeck's core for one workspace: database, vault, log, backends and the router. The shells (Electron,
 // browser) only move calls and events in and out of it.
 import path from 'node:path';
+import type { AppErrorReport } from '../../shared/app.js';
 import { events, type EventName } from '../../shared/contract.js';
 import type { Envelope } from '../../shared/transport.js';
 import { SecretStore } from '../secrets/secret-store.js';
@@ -15,6 +16,7 @@ import { Projects } from '../workspace/projects.js';
 import { Targets } from '../workspace/targets.js';
 import { createActivityRecorder } from './activity-recorder.js';
 import { disposeAdapters } from './adapters.js';
+import { appHandlers } from './handlers/app.js';
 import { miscHandlers } from './handlers/misc.js';
 import { projectHandlers } from './handlers/projects.js';
 import { reproduceHandlers } from './handlers/reproduce.js';
@@ -40,7 +42,9 @@ import { targetHandlers } from './handlers/targets.js';
 import { createFileLogger } from './logger.js';
 import { Redactor } from './redactor.js';
 import { createRouter, type Handlers } from './router.js';
+import { scrubSecrets } from './scrub.js';
 import type { Services } from './services.js';
+import { describeError, ErrorRing, newReport, type UnhandledKind } from './unhandled.js';
 
 export interface CoreOptions {
   shell: 'electron' | 'browser';
@@ -57,15 +61,20 @@ export interface CoreOptions {
   fah?: FahServiceOptions;
   /** Tuning of the Monitor's samplers. */
   monitor?: MonitorServiceOptions;
+  /** Unexpected errors reported before this core started (by an earlier core of the same shell), newest first. */
+  errors?: AppErrorReport[];
 }
 
 export interface Core {
   call(method: string, params: unknown): Promise<Envelope>;
   close(): Promise<void>;
   logFile: string;
+  /** Logs, records and announces an error nobody caught (see unhandled.ts); the core goes on running. */
+  reportUnhandled(err: unknown, kind: UnhandledKind): AppErrorReport;
 }
 
 export function createCore(opts: CoreOptions): Core {
+  const startedAt = Date.now();
   const unlock = lockWorkspace(opts.workspaceDir);
   const redactor = new Redactor();
   const log = createFileLogger(path.join(opts.workspaceDir, 'logs'), redactor, opts.logToStderr);
@@ -105,6 +114,8 @@ export function createCore(opts: CoreOptions): Core {
     },
   };
   const settings = new Settings(db);
+  // Reports that ended an earlier core (carried over by the shell) come first, so app.errors still explains a restart.
+  const errors = new ErrorRing([...(opts.errors ?? [])].reverse());
   const reproduce = new ReproduceService({
     workspaceDir: opts.workspaceDir,
     emit,
@@ -130,6 +141,7 @@ export function createCore(opts: CoreOptions): Core {
   tap = (event, payload) => monitor.onEvent(event, payload);
   void monitor.start().catch((err: unknown) => log.warn('Monitor did not start', { error: String(err) }));
   const handlers: Handlers = {
+    ...appHandlers(s, { settings, errors, redactor, logFile: log.file, startedAt }),
     ...miscHandlers(s),
     ...projectHandlers(s),
     ...targetHandlers(s, { fah: async (t) => (await fah.service()).check(t) }),
@@ -147,6 +159,16 @@ export function createCore(opts: CoreOptions): Core {
   return {
     call: router,
     logFile: log.file,
+    reportUnhandled(err, kind) {
+      const { message, stack } = describeError(err);
+      const what = kind === 'exception' ? 'uncaught exception; the core will restart' : 'unhandled promise rejection';
+      // The message may quote a remote reply or a URL; the log keeps only what the scrubber lets through.
+      log.error(what, { error: scrubSecrets(message), stack: stack && scrubSecrets(stack) });
+      const report = newReport('core', scrubSecrets(redactor.text(message)), kind === 'exception');
+      errors.add(report);
+      emit('app.error', report);
+      return report;
+    },
     async close() {
       await monitor.close();
       await fah.close();

@@ -25,7 +25,8 @@ export function createFileLogger(dir: string, redactor: Redactor, echo = false):
   };
 }
 
-function rotateIfLarge(file: string): void {
+/** Keeps a log file under MAX_BYTES: core.log → core.log.1 → … → core.log.KEEP (the oldest is dropped). */
+export function rotateIfLarge(file: string): void {
   let size = 0;
   try {
     size = fs.statSync(file).size;

@@ -1,6 +1,8 @@
 // Messages between a shell (Electron main process, or the browser shell's HTTP server) and the core, which runs
-// off the UI thread: in an Electron utilityProcess, or a worker thread under the browser shell. The core asks its
-// shell for the few things only the shell can do, such as sealing secrets with Electron's safeStorage.
+// in its own process: an Electron utilityProcess, or a Node child process under the browser shell, so a crash
+// of the core (even a native one) never takes the shell down. The core asks its shell for the few things only
+// the shell can do, such as sealing secrets with Electron's safeStorage.
+import type { AppErrorReport } from '../../shared/app.js';
 import type { EventName, Method } from '../../shared/contract.js';
 import type { Envelope } from '../../shared/transport.js';
 
@@ -12,6 +14,8 @@ export interface CoreInit {
   /** With vault 'shell': the name of the shell's backend, e.g. 'safeStorage:gnome_libsecret'. */
   vaultBackend?: string;
   version: string;
+  /** Unexpected errors from earlier cores of this shell, newest first: a restarted core still lists them in app.errors. */
+  errors?: AppErrorReport[];
 }
 
 export type ShellToCore =
@@ -27,4 +31,11 @@ export type CoreToShell =
   | { type: 'reply'; id: number; envelope: Envelope }
   | { type: 'event'; event: EventName; payload: unknown }
   | { type: 'vault-request'; id: number; op: 'seal' | 'open'; data: string } // base64
+  /**
+   * The core hit an uncaught exception and exits with code 70 (EXIT_FATAL) right after this message. It has
+   * usually already logged the error and emitted this report as an 'app.error' event (restarted: true); when it
+   * could not (the error came during init), the shell has not seen this report id and should emit it itself.
+   * The shell restarts the core like after any crash, reporting this error instead of a generic "core stopped".
+   */
+  | { type: 'fatal'; report: AppErrorReport }
   | { type: 'closed' };

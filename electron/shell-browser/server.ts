@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { ErrorCode } from '../../shared/errors.js';
 import { API_PREFIX, WS_PATH, type Envelope } from '../../shared/transport.js';
-import type { CoreLink } from '../host/worker-link.js';
+import type { CoreLink } from '../host/core-link.js';
 import { allowedOrigins, bearerToken, cookieName, cookieToken, hostAllowed, sameToken } from './auth.js';
 import { resolveStatic } from './static-files.js';
 import { receiveUpload, UPLOAD_PATH } from './uploads.js';

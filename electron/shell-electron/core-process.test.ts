@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import * as fake from './fake-electron.js';
+import type { AppErrorReport } from '../../shared/app.js';
 import type { Envelope } from '../../shared/transport.js';
 import type { CoreInit } from '../host/protocol.js';
 import { resetFake, type FakeUtilityProcess } from './fake-electron.js';
@@ -127,14 +128,18 @@ describe('when the core crashes', () => {
       ok: false,
       error: { code: 'UNAVAILABLE', message: expect.stringMatching(/stopped unexpectedly \(exit code 139\).*restarting/) },
     } satisfies Envelope);
-    expect(onEvent).toHaveBeenCalledWith('notice', expect.objectContaining({ level: 'warning' }));
+    expect(onEvent.mock.calls.map(([event]) => event)).toEqual(['notice', 'app.error']);
+    expect(onEvent).toHaveBeenCalledWith('notice', { level: 'warning', message: expect.stringMatching(/exit code 139\) and was restarted; nothing you saved is lost/) });
+    const report = onEvent.mock.calls[1]![1] as AppErrorReport;
+    expect(report).toMatchObject({ source: 'shell', restarted: true, message: expect.stringContaining('exit code 139') });
     expect(fake.utilityProcess.fork).toHaveBeenCalledTimes(1);
 
     const during = core.call('projects.list', {}); // waits for the restarted core
     await vi.advanceTimersByTimeAsync(100);
     expect(fake.utilityProcess.fork).toHaveBeenCalledTimes(2);
     bringUp(child());
-    expect(child(-1).posted[0]).toEqual({ type: 'init', init });
+    // The new core lists what happened to the old one in app.errors.
+    expect(child(-1).posted[0]).toEqual({ type: 'init', init: { ...init, errors: [report] } });
     const sent = callsPosted(child()).at(-1)!;
     expect(sent.method).toBe('projects.list');
     child().emit('message', { type: 'reply', id: sent.id, envelope: { ok: true, result: [] } });
@@ -166,7 +171,8 @@ describe('when the core crashes', () => {
     }
     expect(fake.utilityProcess.fork).toHaveBeenCalledTimes(3);
     expect(core.status).toBe('failed');
-    expect(onEvent).toHaveBeenLastCalledWith('notice', expect.objectContaining({ level: 'error' }));
+    expect(onEvent).toHaveBeenCalledWith('notice', expect.objectContaining({ level: 'error' }));
+    expect(onEvent).toHaveBeenLastCalledWith('app.error', expect.objectContaining({ source: 'shell', restarted: false }));
     await expect(core.call('app.info', {})).resolves.toMatchObject({
       ok: false,
       error: { code: 'UNAVAILABLE', message: expect.stringContaining('3 times') },
@@ -183,6 +189,52 @@ describe('when the core crashes', () => {
     }
     expect(core.status).toBe('starting');
     expect(fake.utilityProcess.fork).toHaveBeenCalledTimes(5);
+  });
+});
+
+describe('errors the core reports', () => {
+  const fatal: AppErrorReport = { id: 'r1', at: '2026-01-01T00:00:00.000Z', source: 'core', message: 'x is not a function', restarted: true };
+
+  it('forwards a fatal report once and reports no generic crash for the exit that follows', async () => {
+    const { onEvent } = startCore();
+    bringUp();
+    // The core usually emits the report itself before saying it is fatal.
+    child().emit('message', { type: 'event', event: 'app.error', payload: fatal });
+    child().emit('message', { type: 'fatal', report: fatal });
+    child().emit('exit', 70);
+    expect(onEvent.mock.calls.map(([event]) => event)).toEqual(['app.error', 'notice']);
+    expect(onEvent).toHaveBeenCalledWith('notice', {
+      level: 'warning',
+      message: expect.stringContaining('(exit code 70) after an unexpected error (x is not a function) and was restarted'),
+    });
+    await vi.advanceTimersByTimeAsync(100);
+    child().emit('spawn');
+    expect(child().posted[0]).toEqual({ type: 'init', init: { ...init, errors: [fatal] } });
+  });
+
+  it('emits a fatal report the core had no time to emit itself', () => {
+    const { onEvent } = startCore();
+    child().emit('spawn'); // dies during init, before it is ready
+    child().emit('message', { type: 'fatal', report: fatal });
+    child().emit('exit', 70);
+    expect(onEvent.mock.calls.map(([event]) => event)).toEqual(['app.error', 'notice']);
+    expect(onEvent).toHaveBeenCalledWith('app.error', fatal);
+  });
+
+  it('hands every report of the session, newest first, to the next core', async () => {
+    const { onEvent } = startCore();
+    bringUp();
+    const rejection = { ...fatal, id: 'r0', message: 'forgot a catch', restarted: false };
+    child().emit('message', { type: 'event', event: 'app.error', payload: rejection });
+    child().emit('exit', 139);
+    await vi.advanceTimersByTimeAsync(100);
+    bringUp();
+    child().emit('exit', 139);
+    await vi.advanceTimersByTimeAsync(100);
+    child().emit('spawn');
+    const shellReports = onEvent.mock.calls.filter(([event, p]) => event === 'app.error' && (p as AppErrorReport).source === 'shell').map(([, p]) => p);
+    expect(shellReports).toHaveLength(2);
+    expect(child().posted[0]).toEqual({ type: 'init', init: { ...init, errors: [shellReports[1], shellReports[0], rejection] } });
   });
 });
 

@@ -16,11 +16,24 @@ interface LockInfo {
 const alive = (pid: number) => {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
+  return !isZombie(pid);
 };
+
+/**
+ * A core whose shell was killed is re-parented to init, which may take seconds to reap it; until then kill(pid, 0)
+ * still succeeds. A zombie runs no code and holds no database handle, so its lock is stale (Linux: /proc state Z).
+ */
+export function isZombie(pid: number, procDir = '/proc'): boolean {
+  try {
+    const stat = fs.readFileSync(path.join(procDir, String(pid), 'stat'), 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z';
+  } catch {
+    return false; // no /proc (macOS, Windows) or already gone: kill() decided
+  }
+}
 
 /** Takes the workspace lock, or throws if another live SimDeck holds it. Returns the release function. */
 export function lockWorkspace(dir: string): () => void {

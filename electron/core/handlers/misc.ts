@@ -1,21 +1,10 @@
 import type { Handlers } from '../router.js';
 import type { Services } from '../services.js';
 
-type MiscHandlers = Pick<
-  Handlers,
-  'app.info' | 'jobs.list' | 'activity.list' | 'secrets.store' | 'secrets.list' | 'secrets.delete'
->;
+type MiscHandlers = Pick<Handlers, 'jobs.list' | 'activity.list' | 'secrets.store' | 'secrets.list' | 'secrets.delete'>;
 
 export function miscHandlers(s: Services): MiscHandlers {
   return {
-    'app.info': () => ({
-      name: 'SimDeck',
-      version: s.info.version,
-      shell: s.info.shell,
-      workspaceDir: s.info.workspaceDir,
-      secretsBackend: s.info.secretsBackend,
-      platform: process.platform,
-    }),
     'jobs.list': (p) => s.jobs.list(p),
     'activity.list': (p) => s.activity.list(p.beforeId, p.limit),
     'secrets.store': (p) => s.secrets.store(p.label, p.value),
