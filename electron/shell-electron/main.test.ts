@@ -34,4 +34,20 @@ describe('main', () => {
     await vi.waitFor(() => expect(fake.app.exit).toHaveBeenCalledWith(1));
     expect(fake.dialog.showErrorBox).toHaveBeenCalledWith('SimDeck could not start', '--workspace needs a directory');
   });
+
+  it('in --self-check mode reports a startup failure as a JSON line, never a dialog that would hang CI', async () => {
+    const argv = process.argv;
+    process.argv = ['simdeck', '--self-check'];
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    try {
+      startShell.mockImplementationOnce(() => Promise.reject(new Error('app not ready')));
+      await import('./main.js');
+      await vi.waitFor(() => expect(fake.app.exit).toHaveBeenCalledWith(1));
+      expect(write).toHaveBeenCalledWith(`${JSON.stringify({ ok: false, check: 'startup', message: 'app not ready' })}\n`);
+      expect(fake.dialog.showErrorBox).not.toHaveBeenCalled();
+    } finally {
+      process.argv = argv;
+      write.mockRestore();
+    }
+  });
 });

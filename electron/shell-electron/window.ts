@@ -4,12 +4,15 @@ import { BrowserWindow } from 'electron';
 import type { AppUrlCheck } from './app-url.js';
 import { logError } from './log.js';
 import { hardenWebContents, secureWebPreferences } from './security.js';
+import { DEFAULT_SIZE, type WindowState } from './window-state.js';
 
 export interface WindowOptions {
   preload: string;
   indexHtml: string;
   devUrl?: string;
   isAppUrl: AppUrlCheck;
+  /** Restored size, position and maximized / full screen (window-state.ts); centered at the default size without. */
+  state?: WindowState;
 }
 
 export const WINDOW_TITLE = 'SimDeck';
@@ -17,8 +20,7 @@ export const WINDOW_TITLE = 'SimDeck';
 export function createMainWindow(options: WindowOptions): BrowserWindow {
   const win = new BrowserWindow({
     title: WINDOW_TITLE,
-    width: 1400,
-    height: 900,
+    ...(options.state?.bounds ?? DEFAULT_SIZE),
     minWidth: 960,
     minHeight: 600,
     show: false,
@@ -26,7 +28,11 @@ export function createMainWindow(options: WindowOptions): BrowserWindow {
     webPreferences: secureWebPreferences(options.preload),
   });
   hardenWebContents(win.webContents, options.isAppUrl); // also done by 'web-contents-created'; idempotent
-  win.once('ready-to-show', () => win.show());
+  win.once('ready-to-show', () => {
+    if (options.state?.maximized) win.maximize();
+    if (options.state?.fullScreen) win.setFullScreen(true);
+    win.show();
+  });
   win.webContents.on('did-fail-load', (_event, code, description, url) =>
     logError(`could not load ${url} (${code} ${description}); run \`npm run build\` first`),
   );
