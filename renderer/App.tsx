@@ -1,7 +1,9 @@
 import { useEffect } from 'react';
 import { ConnectionBanner } from './components/ConnectionBanner.js';
 import { DropOverlay } from './components/DropOverlay.js';
+import { ErrorBanner } from './components/ErrorBanner.js';
 import { HostKeyDialog } from './components/HostKeyDialog.js';
+import { SettingsDialog } from './components/SettingsDialog.js';
 import { Sidebar } from './components/Sidebar.js';
 import { SshPromptDialog } from './components/SshPromptDialog.js';
 import { Toasts } from './components/Toasts.js';
@@ -71,6 +73,7 @@ function Shell() {
       <div className="main-column">
         <TopBar />
         <ConnectionBanner />
+        <ErrorBanner />
         <main id="main-content" className="content" tabIndex={-1} data-view={view}>
           <View key={view} />
         </main>
@@ -78,6 +81,7 @@ function Shell() {
       <DropOverlay />
       <HostKeyDialog />
       <SshPromptDialog />
+      <SettingsDialog />
     </div>
   );
 }

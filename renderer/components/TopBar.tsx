@@ -1,5 +1,6 @@
 import { labelOf } from '../lib/views.js';
 import { selectTheme, useApp } from '../store/app.js';
+import { useDesktop } from '../store/desktop.js';
 import { activeProjects, useProjects } from '../store/projects.js';
 
 export function TopBar() {
@@ -8,6 +9,7 @@ export function TopBar() {
   const setProject = useApp((s) => s.setProject);
   const theme = useApp(selectTheme);
   const toggleTheme = useApp((s) => s.toggleTheme);
+  const openSettings = useDesktop((s) => s.openSettings);
   const info = useApp((s) => s.info);
   const projects = useProjects((s) => s.projects);
   const choices = activeProjects(projects);
@@ -54,6 +56,9 @@ export function TopBar() {
         >
           <span aria-hidden="true">{theme === 'dark' ? '☀' : '☾'}</span>
           <span className="theme-toggle-text">{theme === 'dark' ? 'Light' : 'Dark'}</span>
+        </button>
+        <button type="button" className="button button-ghost" data-testid="open-settings" onClick={openSettings} title="Updates and diagnostics">
+          Settings
         </button>
         {info ? (
           <span className="topbar-info" title={`${info.name} ${info.version}, ${info.shell} shell, secrets: ${info.secretsBackend}`}>

@@ -1,10 +1,12 @@
 // Startup and live updates: the first app.info + projects.list decides whether the app is ready; after that,
 // every `*.changed` event reloads the matching list and `activity.appended` extends the log.
+import type { OpenRequest } from '../../shared/app.js';
 import { toApiError } from '../../shared/client.js';
 import { api } from '../api/index.js';
 import { useActivity } from './activity.js';
 import { useApp } from './app.js';
 import { useClusters } from './clusters.js';
+import { openRequestAction, useDesktop } from './desktop.js';
 import { useFleets } from './fleets.js';
 import { useJobs } from './jobs.js';
 import { useMonitor } from './monitor.js';
@@ -30,8 +32,23 @@ export function startupAdvice(code: string, shell: 'electron' | 'browser'): stri
 }
 
 let unsubscribers: Array<() => void> = [];
+let shellListening = false;
+let pendingOpens: OpenRequest[] = [];
+
+/**
+ * The Electron shell sends the updater's status and open requests once the page has loaded ('did-finish-load'),
+ * before startup finishes: listen at once (events nobody listens to are lost) and act on open requests when ready.
+ */
+function listenToShell(): void {
+  if (shellListening) return;
+  shellListening = true;
+  const client = api();
+  client.on('app.update', (s) => useDesktop.getState().onUpdate(s));
+  client.on('app.open', (req) => (useApp.getState().appState === 'ready' ? openRequestAction(req) : void pendingOpens.push(req)));
+}
 
 export async function bootstrap(): Promise<void> {
+  listenToShell();
   const app = useApp.getState();
   useApp.setState({ appState: 'loading', fatal: null });
   setDocumentState('loading');
@@ -102,6 +119,9 @@ function startLiveUpdates(): void {
     client.on('umbrella.download', (d) => useUmbrella.getState().onDownload(d)),
     // Monitor alerts: new ones go on top of the history (and become a toast), resolutions update theirs.
     client.on('monitor.alert', (e) => useMonitor.getState().onAlert(e)),
+    // Desktop: settings and unexpected errors (the banner); app.update and app.open are heard from the start.
+    client.on('app.settings', (s) => useDesktop.getState().onSettings(s)),
+    client.on('app.error', (r) => useDesktop.getState().onError(r)),
     // Jobs follow the project switcher.
     useApp.subscribe((s, prev) => {
       if (s.projectId !== prev.projectId) void useJobs.getState().refresh();
@@ -110,6 +130,10 @@ function startLiveUpdates(): void {
     useProjects.subscribe((s) => forgetMissingProject(s.projects)),
   ];
   forgetMissingProject(useProjects.getState().projects);
+  void useDesktop.getState().loadErrors(); // errors from before this window (re)loaded
+  const opens = pendingOpens;
+  pendingOpens = [];
+  opens.forEach(openRequestAction);
   void useTargets.getState().refresh();
   void useJobs.getState().refresh();
   void useActivity.getState().refresh();
