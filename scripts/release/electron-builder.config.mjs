@@ -113,6 +113,9 @@ export function builderConfig(env = process.env, { log, platform = process.platf
       // Never needed at run time. (electron-builder itself drops each package's top-level test/ and example/.)
       '!node_modules/**/*.{map,d.ts,d.mts,d.cts,md,markdown}',
     ],
+    // The tray icon (electron/shell-electron/tray.ts looks in <resources>/icons); the window and installers take
+    // theirs from the per-platform icon settings below.
+    extraResources: [{ from: 'resources/icons', to: 'icons', filter: ['16x16.png', '32x32.png'] }],
     asar: true,
     asarUnpack: ['**/*.node'], // dlopen() cannot read inside an asar; Electron redirects to app.asar.unpacked
     // No rebuild of node_modules for Electron: scripts/electron-native.mjs builds the Electron-ABI copy of

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fs from 'node:fs';
 import path from 'node:path';
 import { LINUX_ONLY_ASSOCIATIONS, PORTABLE_ASSOCIATIONS, ROOT, builderConfig, publishConfig } from './electron-builder.config.mjs';
 import { validateBuilderConfig } from './dist.mjs';
@@ -45,6 +46,9 @@ describe('electron-builder config', () => {
     expect(linux.files).toContain('!node_modules/cpu-features/**');
     expect(linux.asar).toBe(true);
     expect(linux.asarUnpack).toContain('**/*.node');
+    // The tray finds its icon in <resources>/icons (electron/shell-electron/tray.ts trayIconCandidates).
+    expect(linux.extraResources).toEqual([{ from: 'resources/icons', to: 'icons', filter: ['16x16.png', '32x32.png'] }]);
+    for (const name of ['16x16.png', '32x32.png']) expect(fs.existsSync(path.join(ROOT, 'resources', 'icons', name))).toBe(true);
     expect(linux.npmRebuild).toBe(false);
     expect(linux.nodeGypRebuild).toBe(false);
   });

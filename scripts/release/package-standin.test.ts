@@ -61,5 +61,7 @@ describe.skipIf(!supported)('electron-builder with a stand-in Electron', () => {
     expect(paths.filter((p) => p.startsWith('node_modules/react-dom/') || p.startsWith('node_modules/recharts/'))).toEqual([]);
     expect(paths.filter((p) => p.endsWith('.map'))).toEqual([]);
     expect(fs.readFileSync(path.join(unpacked, 'resources', 'app-update.yml'), 'utf8')).toMatch(/provider: github/);
+    // Where the tray looks for its icon in a package (process.resourcesPath/icons).
+    expect(fs.readdirSync(path.join(unpacked, 'resources', 'icons')).sort()).toEqual(['16x16.png', '32x32.png']);
   });
 });
