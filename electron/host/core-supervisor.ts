@@ -265,7 +265,7 @@ export class CoreSupervisor {
     this.options.log.warn(`${message} Details: ${log}`);
     this.failInFlight(`SimDeck's core stopped unexpectedly (${why}) while answering this call; it is restarting. Try again in a moment.`);
     this.options.onEvent('notice', { level: 'warning', message });
-    if (!this.fatal) this.report(newReport('shell', `SimDeck's core stopped unexpectedly (${why}) and was restarted.`, true));
+    if (!this.fatal) this.report(newReport('shell', `SimDeck's core stopped unexpectedly (${why}).`, true));
     this.state = 'restarting';
     this.restartCount += 1;
     const delay = (this.options.backoffMs ?? defaultBackoff)(this.crashes);
