@@ -103,11 +103,10 @@ describe('core link (child process)', () => {
     const second = await result<number>(queued);
     expect(second).not.toBe(first);
     expect(l.restarts()).toBe(1);
-    expect(events.map((e) => e.event)).toEqual(['notice', 'app.error']);
-    expect(events[0]!.payload).toEqual({ level: 'warning', message: expect.stringMatching(/^SimDeck's core stopped unexpectedly \(signal SIGKILL\) and was restarted; nothing you saved is lost\.$/) });
-    expect(events[1]!.payload).toMatchObject({ source: 'shell', restarted: true, message: expect.stringContaining('signal SIGKILL') });
+    expect(events.map((e) => e.event)).toEqual(['app.error']); // one message per crash: the UI's banner
+    expect(events[0]!.payload).toMatchObject({ source: 'shell', restarted: true, message: "SimDeck's core stopped unexpectedly (signal SIGKILL)." });
     // The new core knows what happened to the old one (app.errors survives the restart).
-    expect(await result(l.call('errors', {}))).toEqual([events[1]!.payload]);
+    expect(await result(l.call('errors', {}))).toEqual([events[0]!.payload]);
   });
 
   it('forwards a fatal report once, and does not add a generic one for the exit that follows', async () => {
@@ -115,15 +114,14 @@ describe('core link (child process)', () => {
     const l = await start();
     expect(await l.call('fatal', {})).toMatchObject({ ok: false, error: { code: 'UNAVAILABLE', message: expect.stringContaining('exit code 70') } });
     await result(l.call('pid', {}));
-    expect(events.map((e) => e.event)).toEqual(['app.error', 'notice']);
+    expect(events.map((e) => e.event)).toEqual(['app.error']);
     expect(events[0]!.payload).toMatchObject({ source: 'core', restarted: true, message: 'x is not a function' });
-    expect((events[1]!.payload as { message: string }).message).toContain('(exit code 70) after an unexpected error (x is not a function)');
 
     // A core that died before it could emit the report itself: the shell emits it.
     events.length = 0;
     await l.call('fatal-silent', {});
     await result(l.call('pid', {}));
-    expect(events.map((e) => e.event)).toEqual(['app.error', 'notice']);
+    expect(events.map((e) => e.event)).toEqual(['app.error']);
     expect(l.restarts()).toBe(2);
   });
 
@@ -132,14 +130,13 @@ describe('core link (child process)', () => {
     const l = await start({ maxRestarts: 2 });
     fs.writeFileSync(path.join(dir, 'crash-after-ready'), '');
     await l.call('crash', {});
-    await until('the crash loop to be given up', () => events.some((e) => e.event === 'notice' && (e.payload as { level: string }).level === 'error'));
+    await until('the crash loop to be given up', () => events.some((e) => e.event === 'app.error' && !(e.payload as { restarted: boolean }).restarted));
     const starts = fs.readFileSync(path.join(dir, 'starts'), 'utf8').trim().split('\n');
     expect(starts).toHaveLength(3); // the first core and two restarts
     const answer = await l.call('pid', {});
     expect(answer).toEqual({ ok: false, error: { code: 'UNAVAILABLE', message: expect.stringContaining('was not restarted again') } });
     expect(!answer.ok && answer.error.message).toContain(`Restart \`simdeck serve\`, and see ${path.join(dir, 'logs', 'core.log')}`);
-    expect(events.filter((e) => e.event === 'notice').map((e) => (e.payload as { level: string }).level)).toEqual(['warning', 'warning', 'error']);
-    expect(events.filter((e) => e.event === 'app.error')).toHaveLength(3);
+    expect(events.filter((e) => e.event === 'app.error').map((e) => (e.payload as { restarted: boolean }).restarted)).toEqual([true, true, false]);
     expect(l.pid()).toBeUndefined();
   });
 
@@ -152,7 +149,7 @@ describe('core link (child process)', () => {
       await new Promise((r) => setTimeout(r, 200));
     }
     expect(l.restarts()).toBe(3);
-    expect(events.filter((e) => e.event === 'notice').map((e) => (e.payload as { level: string }).level)).toEqual(['warning', 'warning', 'warning']);
+    expect(events.filter((e) => e.event === 'app.error').map((e) => (e.payload as { restarted: boolean }).restarted)).toEqual([true, true, true]);
   });
 
   it('does not retry a core that cannot open its workspace', async () => {
@@ -170,7 +167,7 @@ describe('core link (child process)', () => {
     expect(fs.readFileSync(path.join(dir, 'shutdowns'), 'utf8').trim()).toBe(String(pid));
     await until('the core to exit', () => !alive(pid));
     expect(await l.call('pid', {})).toMatchObject({ ok: false, error: { code: 'UNAVAILABLE' } });
-    expect(events.filter((e) => e.event === 'notice')).toEqual([]);
+    expect(events).toEqual([]);
     link = undefined;
   });
 });

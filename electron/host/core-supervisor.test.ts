@@ -148,11 +148,12 @@ describe('a crash', () => {
     last().die(null, 'SIGKILL');
     await expect(inFlight).resolves.toEqual(unavailableWith(/stopped unexpectedly \(signal SIGKILL\) while answering this call; it is restarting/));
     expect(core.status).toBe('restarting');
-    expect(eventNames(onEvent)).toEqual(['notice', 'app.error']);
-    expect(onEvent.mock.calls[0]![1]).toEqual({ level: 'warning', message: "SimDeck's core stopped unexpectedly (signal SIGKILL) and was restarted; nothing you saved is lost." });
-    const report = onEvent.mock.calls[1]![1] as AppErrorReport;
-    expect(report).toMatchObject({ source: 'shell', restarted: true, message: expect.stringContaining('signal SIGKILL') });
-    expect(log.warn).toHaveBeenCalledWith(expect.stringContaining('Details: /ws/logs/core.log'));
+    expect(eventNames(onEvent)).toEqual(['app.error']); // one message per crash: the banner, no toast besides
+    const report = onEvent.mock.calls[0]![1] as AppErrorReport;
+    expect(report).toMatchObject({ source: 'shell', restarted: true, message: "SimDeck's core stopped unexpectedly (signal SIGKILL)." });
+    expect(log.warn).toHaveBeenCalledWith(
+      "SimDeck's core stopped unexpectedly (signal SIGKILL) and was restarted; nothing you saved is lost. Details: /ws/logs/core.log",
+    );
 
     const later = core.call('projects.list', {});
     await vi.advanceTimersByTimeAsync(99);
@@ -195,7 +196,7 @@ describe('a crash', () => {
     last().reply(id, 'fresh');
     await expect(call).resolves.toEqual({ ok: true, result: 'fresh' });
     expect(channels).toHaveLength(2);
-    expect(eventNames(onEvent)).toEqual(['notice', 'app.error']);
+    expect(eventNames(onEvent)).toEqual(['app.error']);
   });
 
   it('backs off longer each time, gives up after maxRestarts in a row and says what to do', async () => {
@@ -211,7 +212,7 @@ describe('a crash', () => {
     expect(core.status).toBe('failed');
     expect(core.restarts()).toBe(2);
     const message = "SimDeck's core stopped unexpectedly 3 times in a row (last: exit code 1) and was not restarted again. Restart the test, and see /ws/logs/core.log for what went wrong.";
-    expect(onEvent).toHaveBeenCalledWith('notice', { level: 'error', message });
+    expect(eventNames(onEvent)).toEqual(['app.error', 'app.error', 'app.error']);
     expect(onEvent).toHaveBeenLastCalledWith('app.error', expect.objectContaining({ source: 'shell', restarted: false, message }));
     await expect(core.call('app.info', {})).resolves.toEqual(unavailableWith(message));
   });
@@ -233,16 +234,15 @@ describe('a fatal error in the core', () => {
   const fatal: AppErrorReport = { id: 'r1', at: '2026-01-01T00:00:00.000Z', source: 'core', message: 'x is not a function', restarted: true };
 
   it('is forwarded once, and the exit that follows adds no generic report', async () => {
-    const { onEvent } = supervise();
+    const { onEvent, log } = supervise();
     last().ready();
     last().say({ type: 'event', event: 'app.error', payload: fatal });
     last().say({ type: 'fatal', report: fatal });
     last().die(70);
-    expect(eventNames(onEvent)).toEqual(['app.error', 'notice']);
-    expect(onEvent).toHaveBeenCalledWith('notice', {
-      level: 'warning',
-      message: "SimDeck's core stopped unexpectedly (exit code 70) after an unexpected error (x is not a function) and was restarted; nothing you saved is lost.",
-    });
+    expect(eventNames(onEvent)).toEqual(['app.error']);
+    expect(log.warn).toHaveBeenCalledWith(
+      expect.stringContaining("SimDeck's core stopped unexpectedly (exit code 70) after an unexpected error (x is not a function) and was restarted"),
+    );
     await vi.advanceTimersByTimeAsync(100);
     expect(last().posted[0]).toEqual({ type: 'init', init: { ...init, errors: [fatal] } });
   });
@@ -251,21 +251,21 @@ describe('a fatal error in the core', () => {
     const { onEvent } = supervise({ restartBeforeFirstReady: true });
     last().say({ type: 'fatal', report: fatal });
     last().die(70);
-    expect(eventNames(onEvent)).toEqual(['app.error', 'notice']);
+    expect(eventNames(onEvent)).toEqual(['app.error']);
     expect(onEvent).toHaveBeenCalledWith('app.error', fatal);
     await vi.advanceTimersByTimeAsync(100);
     last().ready();
     last().die(139); // a plain crash of the next core is reported generically again
-    expect(eventNames(onEvent)).toEqual(['app.error', 'notice', 'notice', 'app.error']);
+    expect(eventNames(onEvent)).toEqual(['app.error', 'app.error']);
   });
 
-  it('when restarts are used up, is the only report of the last crash', async () => {
+  it('when restarts are used up, is followed by the report that the core was not restarted', async () => {
     const { onEvent } = supervise({ maxRestarts: 0 });
     last().ready();
     last().say({ type: 'fatal', report: fatal });
     last().die(70);
-    expect(eventNames(onEvent)).toEqual(['app.error', 'notice']);
-    expect(onEvent).toHaveBeenLastCalledWith('notice', expect.objectContaining({ level: 'error' }));
+    expect(eventNames(onEvent)).toEqual(['app.error', 'app.error']);
+    expect(onEvent).toHaveBeenLastCalledWith('app.error', expect.objectContaining({ restarted: false, message: expect.stringContaining('was not restarted again') }));
   });
 });
 

@@ -2,8 +2,8 @@
 // utilityProcess (electron/shell-electron/core-process.ts), `simdeck serve` in a Node child process
 // (electron/host/core-link.ts). Each shell only supplies a channel to its kind of process; this class correlates
 // calls with replies, holds calls while the core (re)starts, answers calls caught by a crash UNAVAILABLE rather
-// than leaving them hanging, restarts a crashed core with a bounded backoff, reports every crash (a notice and an
-// 'app.error' report) and hands the session's error reports to the next core so app.errors survives a restart.
+// than leaving them hanging, restarts a crashed core with a bounded backoff, reports every crash (one
+// 'app.error' report: the UI's error banner) and hands the session's error reports to the next core so app.errors survives a restart.
 // It imports nothing Electron-only: electron/host is shared by both shells.
 import path from 'node:path';
 import type { AppErrorReport } from '../../shared/app.js';
@@ -257,14 +257,14 @@ export class CoreSupervisor {
         `SimDeck's core stopped unexpectedly ${this.crashes + 1} times in a row (last: ${why}) and was not restarted again. ` +
           `Restart ${this.options.restartHint}, and see ${log} for what went wrong.`,
       );
-      this.options.onEvent('notice', { level: 'error', message: this.failure });
-      if (!this.fatal) this.report(newReport('shell', this.failure, false));
+      // Even after a fatal report (which expected a restart), this is what the researcher must know now.
+      this.report(newReport('shell', this.failure, false));
       return;
     }
     const message = `SimDeck's core stopped unexpectedly (${why})${cause} and was restarted; nothing you saved is lost.`;
     this.options.log.warn(`${message} Details: ${log}`);
     this.failInFlight(`SimDeck's core stopped unexpectedly (${why}) while answering this call; it is restarting. Try again in a moment.`);
-    this.options.onEvent('notice', { level: 'warning', message });
+    // One message per crash: the UI's error banner (app.error, with "Copy diagnostics"); no toast on top of it.
     if (!this.fatal) this.report(newReport('shell', `SimDeck's core stopped unexpectedly (${why}).`, true));
     this.state = 'restarting';
     this.restartCount += 1;

@@ -128,9 +128,8 @@ describe('when the core crashes', () => {
       ok: false,
       error: { code: 'UNAVAILABLE', message: expect.stringMatching(/stopped unexpectedly \(exit code 139\).*restarting/) },
     } satisfies Envelope);
-    expect(onEvent.mock.calls.map(([event]) => event)).toEqual(['notice', 'app.error']);
-    expect(onEvent).toHaveBeenCalledWith('notice', { level: 'warning', message: expect.stringMatching(/exit code 139\) and was restarted; nothing you saved is lost/) });
-    const report = onEvent.mock.calls[1]![1] as AppErrorReport;
+    expect(onEvent.mock.calls.map(([event]) => event)).toEqual(['app.error']); // the window's error banner
+    const report = onEvent.mock.calls[0]![1] as AppErrorReport;
     expect(report).toMatchObject({ source: 'shell', restarted: true, message: expect.stringContaining('exit code 139') });
     expect(fake.utilityProcess.fork).toHaveBeenCalledTimes(1);
 
@@ -171,8 +170,7 @@ describe('when the core crashes', () => {
     }
     expect(fake.utilityProcess.fork).toHaveBeenCalledTimes(3);
     expect(core.status).toBe('failed');
-    expect(onEvent).toHaveBeenCalledWith('notice', expect.objectContaining({ level: 'error' }));
-    expect(onEvent).toHaveBeenLastCalledWith('app.error', expect.objectContaining({ source: 'shell', restarted: false }));
+    expect(onEvent).toHaveBeenLastCalledWith('app.error', expect.objectContaining({ source: 'shell', restarted: false, message: expect.stringContaining('not restarted again') }));
     await expect(core.call('app.info', {})).resolves.toMatchObject({
       ok: false,
       error: { code: 'UNAVAILABLE', message: expect.stringContaining('3 times') },
@@ -202,11 +200,8 @@ describe('errors the core reports', () => {
     child().emit('message', { type: 'event', event: 'app.error', payload: fatal });
     child().emit('message', { type: 'fatal', report: fatal });
     child().emit('exit', 70);
-    expect(onEvent.mock.calls.map(([event]) => event)).toEqual(['app.error', 'notice']);
-    expect(onEvent).toHaveBeenCalledWith('notice', {
-      level: 'warning',
-      message: expect.stringContaining('(exit code 70) after an unexpected error (x is not a function) and was restarted'),
-    });
+    expect(onEvent.mock.calls.map(([event]) => event)).toEqual(['app.error']);
+    expect(console.warn).toHaveBeenCalledWith(expect.stringContaining('(exit code 70) after an unexpected error (x is not a function) and was restarted'));
     await vi.advanceTimersByTimeAsync(100);
     child().emit('spawn');
     expect(child().posted[0]).toEqual({ type: 'init', init: { ...init, errors: [fatal] } });
@@ -217,7 +212,7 @@ describe('errors the core reports', () => {
     child().emit('spawn'); // dies during init, before it is ready
     child().emit('message', { type: 'fatal', report: fatal });
     child().emit('exit', 70);
-    expect(onEvent.mock.calls.map(([event]) => event)).toEqual(['app.error', 'notice']);
+    expect(onEvent.mock.calls.map(([event]) => event)).toEqual(['app.error']);
     expect(onEvent).toHaveBeenCalledWith('app.error', fatal);
   });
 
