@@ -5,7 +5,7 @@ import type { Params } from '../../shared/contract.js';
 import type { ApiError } from '../../shared/errors.js';
 import type { FahJob, FahProgressSample, FahWorkPoint } from '../../shared/fah.js';
 import type { Tone } from '../components/StateBadge.js';
-import type { FormErrors } from './fieldErrors.js';
+import { splitPathErrors, type FormErrors } from './fieldErrors.js';
 
 export const NO_ERRORS: FormErrors = { fields: {}, form: null };
 
@@ -38,35 +38,13 @@ export const jobKey = (j: { run: number; clone: number }): string => `${j.run}:$
 
 // ---- core errors → fields --------------------------------------------------------------------------------------
 
-const ISSUE = /^([A-Za-z_][\w.[\]-]*):\s+([\s\S]+)$/;
-
 /**
  * The router's INVALID_INPUT reads "fah.saveProject: data.deadline: the deadline is …; data.core_id: …"; a handler
  * may instead name the field in details.field. `fieldOf` turns a path's parts into a form field (or null), so
  * "data.deadline" lands under Deadline and "files.1.path" under the second file row.
  */
 export function splitFahErrors(err: Pick<ApiError, 'code' | 'message' | 'details'>, fieldOf: (parts: string[]) => string | null): FormErrors {
-  const out: FormErrors = { fields: {}, form: null };
-  const rest: string[] = [];
-  const attach = (path: string, message: string) => {
-    const field = fieldOf(path.split(/[.[\]]/).filter((p) => p && p !== 'params'));
-    if (!field) {
-      rest.push(`${path}: ${message}`);
-      return;
-    }
-    out.fields[field] = out.fields[field] ? `${out.fields[field]}; ${message}` : message;
-  };
-  const body = err.message.replace(/^[a-z]+\.[A-Za-z]+:\s+/, '');
-  if (err.details?.field) attach(err.details.field, body);
-  else if (err.code === 'INVALID_INPUT') {
-    for (const issue of body.split(/;\s+(?=[A-Za-z_][\w.[\]-]*:\s)/)) {
-      const m = ISSUE.exec(issue);
-      if (m) attach(m[1]!, m[2]!);
-      else rest.push(issue);
-    }
-  } else rest.push(err.message);
-  out.form = rest.length ? rest.join('; ') : null;
-  return out;
+  return splitPathErrors(err, (path) => fieldOf(path.split(/[.[\]]/).filter((p) => p && p !== 'params')));
 }
 
 // ---- project form ----------------------------------------------------------------------------------------------

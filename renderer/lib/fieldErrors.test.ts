@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { splitFieldErrors } from './fieldErrors.js';
+import { ApiError } from '../../shared/errors.js';
+import { splitFieldErrors, splitPathErrors } from './fieldErrors.js';
 
 const FIELDS = ['name', 'description', 'tags'];
 
@@ -30,5 +31,22 @@ describe('splitFieldErrors', () => {
 
   it('leaves other errors at form level', () => {
     expect(splitFieldErrors({ code: 'UNAVAILABLE', message: 'down' }, FIELDS)).toEqual({ fields: {}, form: 'down' });
+  });
+});
+
+describe('splitPathErrors', () => {
+  const fieldOf = (path: string) => (path === 'data.deadline' ? 'deadline' : path === 'name' ? 'name' : null);
+
+  it('attaches issues by path, keeps a message holding "; " whole, and leaves unknown paths to the form', () => {
+    const err = new ApiError('INVALID_INPUT', 'fah.saveProject: data.deadline: at least 300 s; use seconds; data.core: not hex; oops');
+    expect(splitPathErrors(err, fieldOf)).toEqual({ fields: { deadline: 'at least 300 s; use seconds' }, form: 'data.core: not hex; oops' });
+  });
+
+  it('uses details.field, and sends a CONFLICT to conflictPath only when given', () => {
+    expect(splitPathErrors(new ApiError('REMOTE_FAILED', 'nope', { field: 'data.deadline' }), fieldOf)).toEqual({ fields: { deadline: 'nope' }, form: null });
+    expect(splitPathErrors(new ApiError('INVALID_INPUT', 'bad', { field: 'data.other' }), fieldOf).form).toBe('data.other: bad');
+    const taken = new ApiError('CONFLICT', 'fleets.deploy: a fleet named "x" exists');
+    expect(splitPathErrors(taken, fieldOf, 'name')).toEqual({ fields: { name: 'a fleet named "x" exists' }, form: null });
+    expect(splitPathErrors(taken, fieldOf)).toEqual({ fields: {}, form: 'fleets.deploy: a fleet named "x" exists' });
   });
 });

@@ -41,3 +41,40 @@ export function splitFieldErrors(err: Pick<ApiError, 'code' | 'message' | 'detai
   out.form = rest.length ? rest.join('; ') : null;
   return out;
 }
+
+const PATH_ISSUE = /^([A-Za-z_][\w.[\]-]*):\s+([\s\S]+)$/;
+
+/**
+ * For forms whose fields sit deeper in the parameters ("data.deadline", "spec.workers.env.FOO", "files.1.path"):
+ * the router's INVALID_INPUT issues, or a handler's details.field, go to `fieldOfPath(path)`; a path that names no
+ * field of the form, and any other error, stays a form error. `conflictPath`: where a CONFLICT belongs (a taken name).
+ */
+export function splitPathErrors(
+  err: Pick<ApiError, 'code' | 'message' | 'details'>,
+  fieldOfPath: (path: string) => string | null,
+  conflictPath?: string,
+): FormErrors {
+  const out: FormErrors = { fields: {}, form: null };
+  const rest: string[] = [];
+  const attach = (path: string, message: string) => {
+    const field = fieldOfPath(path);
+    if (!field) {
+      rest.push(`${path}: ${message}`);
+      return;
+    }
+    out.fields[field] = out.fields[field] ? `${out.fields[field]}; ${message}` : message;
+  };
+  const body = err.message.replace(/^[a-z]+\.[A-Za-z]+:\s+/, '');
+  if (err.details?.field) attach(err.details.field, body);
+  else if (err.code === 'INVALID_INPUT') {
+    // Split only before "path: ", so a message that itself holds "; " stays whole.
+    for (const issue of body.split(/;\s+(?=[A-Za-z_][\w.[\]-]*:\s)/)) {
+      const m = PATH_ISSUE.exec(issue);
+      if (m) attach(m[1]!, m[2]!);
+      else rest.push(issue);
+    }
+  } else if (err.code === 'CONFLICT' && conflictPath !== undefined) attach(conflictPath, body);
+  else rest.push(err.message);
+  out.form = rest.length ? rest.join('; ') : null;
+  return out;
+}

@@ -4,6 +4,7 @@
 import type { ApiError } from '../../shared/errors.js';
 import type { Fleet, FleetDeploySpec, GpuAssignment } from '../../shared/fleet.js';
 import type { Tone } from '../components/StateBadge.js';
+import { splitPathErrors } from './fieldErrors.js';
 
 export type FleetTargetKind = 'local-docker' | 'swarm' | 'slurm';
 export const FLEET_TARGET_KINDS: readonly FleetTargetKind[] = ['local-docker', 'swarm', 'slurm'];
@@ -160,36 +161,18 @@ export function fleetFieldOfPath(path: string): string {
   return GROUPS.has(parts[0]!) && parts[1] ? `${parts[0]}.${parts[1]}` : parts[0]!;
 }
 
-const ISSUE = /^([A-Za-z_][\w.[\]-]*):\s+([\s\S]+)$/;
-
 /**
  * The core's error → messages next to the wizard's fields. The router's INVALID_INPUT reads
  * "fleets.previewDeploy: spec.name: a fleet name is …; spec.workers.concurrency: …"; a handler may instead name
- * the field in details.field. `known` lists the fields the form shows; the rest become the form error.
+ * the field in details.field. `known` lists the fields the form shows; the rest become the form error. A taken
+ * name (CONFLICT) goes under the name field when the form has one.
  */
 export function splitFleetErrors(err: Pick<ApiError, 'code' | 'message' | 'details'>, known: ReadonlySet<string>): FleetErrors {
-  const out: FleetErrors = { fields: {}, form: null };
-  const rest: string[] = [];
-  const attach = (path: string, message: string) => {
+  const fieldOf = (path: string) => {
     const f = fleetFieldOfPath(path);
-    if (!known.has(f)) {
-      rest.push(`${path}: ${message}`);
-      return;
-    }
-    out.fields[f] = out.fields[f] ? `${out.fields[f]}; ${message}` : message;
+    return known.has(f) ? f : null;
   };
-  const body = err.message.replace(/^[a-z]+\.[A-Za-z]+:\s+/, '');
-  if (err.details?.field) attach(err.details.field, body);
-  else if (err.code === 'INVALID_INPUT') {
-    for (const issue of body.split(/;\s+(?=[A-Za-z_][\w.[\]-]*:\s)/)) {
-      const m = ISSUE.exec(issue);
-      if (m) attach(m[1]!, m[2]!);
-      else rest.push(issue);
-    }
-  } else if (err.code === 'CONFLICT' && known.has('name')) attach('name', body);
-  else rest.push(err.message);
-  out.form = rest.length ? rest.join('; ') : null;
-  return out;
+  return splitPathErrors(err, fieldOf, known.has('name') ? 'name' : undefined);
 }
 
 const WHOLE = /^\d+$/;
