@@ -49,3 +49,13 @@ export function FormField({ label, error, hint, children, className, required }:
     </div>
   );
 }
+
+/** The error of a whole form (what no field could take), announced to screen readers; nothing when there is none. */
+export function FormError({ message }: { message: string | null | undefined }) {
+  if (!message) return null;
+  return (
+    <p className="form-error" role="alert" data-testid="form-error">
+      {message}
+    </p>
+  );
+}

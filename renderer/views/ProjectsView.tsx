@@ -6,7 +6,7 @@ import { ConfirmDialog } from '../components/ConfirmDialog.js';
 import { DataTable, type Column } from '../components/DataTable.js';
 import { Dialog } from '../components/Dialog.js';
 import { EmptyState } from '../components/EmptyState.js';
-import { FormField } from '../components/FormField.js';
+import { FormError, FormField } from '../components/FormField.js';
 import { PageHeader } from '../components/PageHeader.js';
 import { StateBadge } from '../components/StateBadge.js';
 import { splitFieldErrors, type FormErrors } from '../lib/fieldErrors.js';
@@ -257,11 +257,7 @@ function NewProjectForm({ nameRef }: { nameRef: RefObject<HTMLInputElement | nul
           </button>
         </div>
       </div>
-      {errors.form ? (
-        <p className="form-error" role="alert" data-testid="form-error">
-          {errors.form}
-        </p>
-      ) : null}
+      <FormError message={errors.form} />
     </form>
   );
 }

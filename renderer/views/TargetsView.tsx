@@ -6,7 +6,7 @@ import { ConfirmDialog } from '../components/ConfirmDialog.js';
 import { CredentialsDialog } from '../components/CredentialsDialog.js';
 import { DataTable, type Column } from '../components/DataTable.js';
 import { EmptyState } from '../components/EmptyState.js';
-import { FormField } from '../components/FormField.js';
+import { FormError, FormField } from '../components/FormField.js';
 import { PageHeader } from '../components/PageHeader.js';
 import { StateBadge } from '../components/StateBadge.js';
 import { credentialsSet } from '../lib/credentials.js';
@@ -396,11 +396,7 @@ function NewTargetForm({ nameRef }: { nameRef: React.RefObject<HTMLInputElement 
           </button>
         </div>
       </div>
-      {errors.form ? (
-        <p className="form-error" role="alert" data-testid="form-error">
-          {errors.form}
-        </p>
-      ) : null}
+      <FormError message={errors.form} />
     </form>
   );
 }

@@ -5,7 +5,7 @@ import { useState, type FormEvent } from 'react';
 import { toApiError } from '../../../shared/client.js';
 import { api } from '../../api/index.js';
 import { Dialog } from '../../components/Dialog.js';
-import { FormField } from '../../components/FormField.js';
+import { FormError, FormField } from '../../components/FormField.js';
 import type { FormErrors } from '../../lib/fieldErrors.js';
 import { NO_ERRORS, buildCreateJobs, createJobsFieldOf, defaultCreateJobsForm, splitFahErrors, usesClonePattern, type CreateJobsForm, type FileRow } from '../../lib/fah.js';
 import { toast } from '../../store/toasts.js';
@@ -68,11 +68,7 @@ export function CreateJobsDialog({ targetId, project, onCreated, onClose }: Prop
           </FormField>
         </div>
         <FileRows rows={form.files} errors={errors} onChange={(files) => patch({ files })} />
-        {errors.form ? (
-          <p className="form-error" role="alert" data-testid="form-error">
-            {errors.form}
-          </p>
-        ) : null}
+        <FormError message={errors.form} />
         <div className="dialog-actions">
           <button type="button" className="button" onClick={onClose}>
             Cancel

@@ -6,7 +6,7 @@ import { toApiError } from '../../../shared/client.js';
 import { api } from '../../api/index.js';
 import { CopyButton } from '../../components/CopyButton.js';
 import { Dialog } from '../../components/Dialog.js';
-import { FormField } from '../../components/FormField.js';
+import { FormError, FormField } from '../../components/FormField.js';
 import type { FormErrors } from '../../lib/fieldErrors.js';
 import { NO_ERRORS, splitFahErrors } from '../../lib/fah.js';
 
@@ -44,11 +44,7 @@ export function CsrDialog({ targetId, email: initialEmail, onSigned, onClose }: 
         <FormField label="Email" error={errors.fields.email} hint="The Google address you log in to the assignment server with; it becomes the CSR’s CN." required>
           <input type="email" value={email} onChange={(e) => setEmail(e.target.value)} data-testid="fah-csr-email" autoComplete="email" />
         </FormField>
-        {errors.form ? (
-          <p className="form-error" role="alert" data-testid="form-error">
-            {errors.form}
-          </p>
-        ) : null}
+        <FormError message={errors.form} />
         <div className="dialog-actions">
           <button type="submit" className={`button${result ? '' : ' button-primary'}`} disabled={busy || !email.trim()} data-testid="fah-csr-generate">
             {busy ? 'Making an RSA-4096 key…' : result ? 'Make another' : 'Generate'}

@@ -6,7 +6,7 @@ import { toApiError } from '../../../shared/client.js';
 import type { FahCertInfo } from '../../../shared/fah.js';
 import { api } from '../../api/index.js';
 import { Dialog } from '../../components/Dialog.js';
-import { FormField } from '../../components/FormField.js';
+import { FormError, FormField } from '../../components/FormField.js';
 import type { FormErrors } from '../../lib/fieldErrors.js';
 import { NO_ERRORS, splitFahErrors } from '../../lib/fah.js';
 import { toast } from '../../store/toasts.js';
@@ -56,11 +56,7 @@ export function ImportCertDialog({ targetId, signed, onImported, onClose }: Prop
         {signed ? null : (
           <PemField label="Private key (optional when it is in the text above)" value={keyPem} onChange={setKeyPem} error={errors.fields.key} testId="fah-import-key" placeholder="-----BEGIN RSA PRIVATE KEY-----" />
         )}
-        {errors.form ? (
-          <p className="form-error" role="alert" data-testid="form-error">
-            {errors.form}
-          </p>
-        ) : null}
+        <FormError message={errors.form} />
         <div className="dialog-actions">
           <button type="button" className="button" onClick={onClose}>
             Cancel

@@ -11,6 +11,7 @@ import { toast } from '../../store/toasts.js';
 import { ActResults } from './ActResults.js';
 import { CreateJobsDialog } from './CreateJobsDialog.js';
 import { JobsTable } from './JobsTable.js';
+import { FormError } from '../../components/FormField.js';
 
 const ACTIONS: readonly { action: FahJobAction; label: string; explain: string }[] = [
   { action: 'stop', label: 'Stop', explain: 'No more work units are handed out; the job keeps its gen.' },
@@ -148,11 +149,7 @@ export function JobsPanel({ targetId, project, jobs, filter, onFilter, onOpen, r
           </button>
         ))}
       </div>
-      {error ? (
-        <p className="form-error" role="alert" data-testid="form-error">
-          {error}
-        </p>
-      ) : null}
+      <FormError message={error} />
       {results ? <ActResults action={results.action} rows={results.rows} onDismiss={() => setResults(null)} /> : null}
       {jobs === null ? <p className="muted">Loading jobs…</p> : <JobsTable jobs={list} selected={selected} onToggle={toggle} onOpen={onOpen} />}
       {creating ? <CreateJobsDialog targetId={targetId} project={project} onCreated={() => void reload()} onClose={() => setCreating(false)} /> : null}

@@ -4,7 +4,7 @@ import { useState, type FormEvent, type ReactNode } from 'react';
 import { toApiError } from '../../../shared/client.js';
 import { api } from '../../api/index.js';
 import { Dialog } from '../../components/Dialog.js';
-import { FormField } from '../../components/FormField.js';
+import { FormError, FormField } from '../../components/FormField.js';
 import type { FormErrors } from '../../lib/fieldErrors.js';
 import { COMPRESSIONS, NO_ERRORS, buildProject, defaultProjectForm, projectFieldOf, projectFormFrom, secondsText, splitFahErrors, type ProjectForm } from '../../lib/fah.js';
 import { useTargets } from '../../store/targets.js';
@@ -87,11 +87,7 @@ export function ProjectFormDialog({ targetId, existing, onSaved, onClose }: Prop
             </select>
           </FormField>
         </div>
-        {errors.form ? (
-          <p className="form-error" role="alert" data-testid="form-error">
-            {errors.form}
-          </p>
-        ) : null}
+        <FormError message={errors.form} />
         <div className="dialog-actions">
           <button type="button" className="button" onClick={onClose}>
             Cancel

@@ -9,7 +9,7 @@ import type { Result } from '../../../shared/contract.js';
 import type { Target } from '../../../shared/domain.js';
 import type { Fleet, FleetPlan } from '../../../shared/fleet.js';
 import { api } from '../../api/index.js';
-import { FormField } from '../../components/FormField.js';
+import { FormError, FormField } from '../../components/FormField.js';
 import { useApp } from '../../store/app.js';
 import { useProjects } from '../../store/projects.js';
 import { toast } from '../../store/toasts.js';
@@ -179,11 +179,7 @@ export function ComposeImport({ targets, onCancel, onDeployed }: Props) {
       ) : plan ? (
         <PlanPreview plan={plan} targetName={target?.name ?? ''} />
       ) : null}
-      {errors.form ? (
-        <p className="form-error" role="alert" data-testid="form-error">
-          {errors.form}
-        </p>
-      ) : null}
+      <FormError message={errors.form} />
       <div className="dialog-actions">
         <button type="button" className="button" onClick={onCancel}>
           Cancel

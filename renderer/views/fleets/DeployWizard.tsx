@@ -28,6 +28,7 @@ import { PlanPreview } from './PlanPreview.js';
 import { ServicesStep } from './ServicesStep.js';
 import { WhereStep } from './WhereStep.js';
 import { WorkersStep } from './WorkersStep.js';
+import { FormError } from '../../components/FormField.js';
 
 type Step = WizardStep | 'preview';
 type Previewed = { spec: FleetDeploySpec; gpuCount?: number; plan: FleetPlan };
@@ -118,7 +119,7 @@ export function DeployWizard({ targets, onCancel, onDeployed }: Props) {
           {step === 'services' ? <ServicesStep {...props} /> : null}
           {step === 'workers' ? <WorkersStep {...props} /> : null}
           {step === 'monitor' ? <MonitorStep {...props} password={password} /> : null}
-          <FormError text={errors.form} />
+          <FormError message={errors.form} />
           <div className="dialog-actions">
             <button type="button" className="button" onClick={index > 0 ? () => setStep(WIZARD_STEPS[index - 1]!.id) : onCancel} data-testid="fw-back">
               {index > 0 ? 'Back' : 'Cancel'}
@@ -138,7 +139,7 @@ export function DeployWizard({ targets, onCancel, onDeployed }: Props) {
       {step === 'preview' && previewed ? (
         <div className="stack">
           <PlanPreview plan={previewed.plan} targetName={target?.name ?? ''} />
-          <FormError text={errors.form} />
+          <FormError message={errors.form} />
           <div className="dialog-actions">
             <button type="button" className="button" onClick={() => setStep('monitor')} data-testid="fw-back">
               Back
@@ -173,14 +174,5 @@ function StepList({ step, onPick, canPreview }: { step: Step; onPick: (s: Step) 
         )}
       </li>
     </ol>
-  );
-}
-
-function FormError({ text }: { text: string | null }) {
-  if (!text) return null;
-  return (
-    <p className="form-error" role="alert" data-testid="form-error">
-      {text}
-    </p>
   );
 }

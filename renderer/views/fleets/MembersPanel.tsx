@@ -10,6 +10,7 @@ import { StateBadge } from '../../components/StateBadge.js';
 import { memberTone } from '../../lib/fleets.js';
 import { formatBytes } from '../../lib/files.js';
 import { formatAgo, formatTime } from '../../lib/format.js';
+import { FormError } from '../../components/FormField.js';
 
 type ActResults = Result<'fleets.act'>;
 const ACTIONS: readonly { action: FleetMemberAction; label: string }[] = [
@@ -82,11 +83,7 @@ export function MembersPanel({ fleetId, members, onLogs, onActed }: Props) {
           </button>
         ))}
       </div>
-      {error ? (
-        <p className="form-error" role="alert" data-testid="form-error">
-          {error}
-        </p>
-      ) : null}
+      <FormError message={error} />
       {results ? <ActResultList action={results.action} rows={results.rows} onDismiss={() => setResults(null)} /> : null}
       {members.length ? (
         <DataTable

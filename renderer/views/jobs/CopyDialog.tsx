@@ -5,7 +5,7 @@ import { toApiError } from '../../../shared/client.js';
 import type { RemoteEntry } from '../../../shared/files.js';
 import { api } from '../../api/index.js';
 import { Dialog } from '../../components/Dialog.js';
-import { FormField } from '../../components/FormField.js';
+import { FormError, FormField } from '../../components/FormField.js';
 import { splitFieldErrors, type FormErrors } from '../../lib/fieldErrors.js';
 import { HostKeyDeclined, withHostKeyTrust } from '../../store/hostKeyTrust.js';
 import { useTargets } from '../../store/targets.js';
@@ -67,11 +67,7 @@ export function CopyDialog({ fromTargetId, entry, onClose }: { fromTargetId: str
         <FormField label="Destination folder" error={errors.fields.toDir} hint="On the destination cluster; ~ is your home folder. The folder keeps the name." required>
           <input value={toDir} onChange={(e) => setToDir(e.target.value)} className="mono" spellCheck={false} autoComplete="off" data-testid="copy-dir" />
         </FormField>
-        {errors.form ? (
-          <p className="form-error" role="alert" data-testid="form-error">
-            {errors.form}
-          </p>
-        ) : null}
+        <FormError message={errors.form} />
         <div className="dialog-actions">
           <button type="button" className="button" onClick={onClose}>
             Cancel

@@ -9,6 +9,7 @@ import { Dialog } from '../../components/Dialog.js';
 import { StateBadge } from '../../components/StateBadge.js';
 import { HostKeyDeclined, withHostKeyTrust } from '../../store/hostKeyTrust.js';
 import { useJobs } from '../../store/jobs.js';
+import { FormError } from '../../components/FormField.js';
 
 export const ACTIONS: { action: JobAction; label: string; verb: string; blurb: string; danger?: boolean }[] = [
   { action: 'cancel', label: 'Cancel', verb: 'Cancel', blurb: 'scancel: pending jobs never start, running jobs are stopped.', danger: true },
@@ -113,11 +114,7 @@ export function ActionDialog({ action, jobIds, nameOf, onClose }: ActionDialogPr
           ))}
           {n > preview.length ? <li className="muted">and {(n - preview.length).toLocaleString()} more</li> : null}
         </ul>
-        {error ? (
-          <p className="form-error" role="alert" data-testid="form-error">
-            {error}
-          </p>
-        ) : null}
+        <FormError message={error} />
         <div className="dialog-actions">
           <button type="button" className="button" onClick={onClose}>
             Back

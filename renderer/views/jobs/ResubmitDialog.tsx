@@ -10,6 +10,7 @@ import { Dialog } from '../../components/Dialog.js';
 import { StateBadge } from '../../components/StateBadge.js';
 import { HostKeyDeclined, withHostKeyTrust } from '../../store/hostKeyTrust.js';
 import { useJobs } from '../../store/jobs.js';
+import { FormError } from '../../components/FormField.js';
 
 export function ResubmitDialog({ job, script, onClose }: { job: Job; script: string; onClose: () => void }) {
   const [text, setText] = useState(script);
@@ -80,11 +81,7 @@ export function ResubmitDialog({ job, script, onClose }: { job: Job; script: str
               data-autofocus
             />
           </label>
-          {error ? (
-            <p className="form-error" role="alert" data-testid="form-error">
-              {error}
-            </p>
-          ) : null}
+          <FormError message={error} />
           <div className="dialog-actions">
             {edited ? (
               <button type="button" className="button button-ghost" onClick={() => setText(script)} data-testid="resubmit-edit-reset">

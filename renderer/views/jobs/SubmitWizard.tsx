@@ -8,7 +8,7 @@ import { isTerminal } from '../../../shared/domain.js';
 import { api } from '../../api/index.js';
 import { CopyButton } from '../../components/CopyButton.js';
 import { Dialog } from '../../components/Dialog.js';
-import { FormField } from '../../components/FormField.js';
+import { FormError, FormField } from '../../components/FormField.js';
 import { DEFAULT_VALUES, buildSubmit, splitSubmitErrors, type SubmitErrors, type SubmitForm } from '../../lib/submit.js';
 import { HostKeyDeclined, withHostKeyTrust } from '../../store/hostKeyTrust.js';
 import { useJobs } from '../../store/jobs.js';
@@ -246,11 +246,7 @@ export function SubmitWizard({ projects, projectId, clusters, jobs, onClose }: P
           </div>
         </div>
 
-        {errors.form ? (
-          <p className="form-error" role="alert" data-testid="form-error">
-            {errors.form}
-          </p>
-        ) : null}
+        <FormError message={errors.form} />
 
         {preview ? (
           <section className="preview" aria-label="Preview" data-testid="submit-preview-result">

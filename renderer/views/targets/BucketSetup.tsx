@@ -7,7 +7,7 @@ import { toApiError } from '../../../shared/client.js';
 import type { Target } from '../../../shared/domain.js';
 import { api } from '../../api/index.js';
 import { Dialog } from '../../components/Dialog.js';
-import { FormField } from '../../components/FormField.js';
+import { FormError, FormField } from '../../components/FormField.js';
 import { DEFAULT_RCLONE_CONF, buildBucketImport, defaultBucketForm, splitBucketErrors, type BucketErrors, type BucketForm } from '../../lib/umbrella.js';
 import { useTargets } from '../../store/targets.js';
 import { toast } from '../../store/toasts.js';
@@ -123,11 +123,7 @@ export function BucketDialog({ target, onClose }: { target: Target; onClose: () 
             </>
           ) : null}
         </fieldset>
-        {errors.form ? (
-          <p className="form-error" role="alert" data-testid="form-error">
-            {errors.form}
-          </p>
-        ) : null}
+        <FormError message={errors.form} />
         <div className="dialog-actions">
           <button type="button" className="button" onClick={onClose}>
             Cancel

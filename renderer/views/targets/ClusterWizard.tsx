@@ -7,7 +7,7 @@ import type { Target, TargetCheck } from '../../../shared/domain.js';
 import type { SshConfigHost } from '../../../shared/slurm.js';
 import { api } from '../../api/index.js';
 import { Dialog } from '../../components/Dialog.js';
-import { FormField } from '../../components/FormField.js';
+import { FormError, FormField } from '../../components/FormField.js';
 import { AUTH_METHODS, buildClusterSettings, emptyClusterForm, formFromSettings, formFromSshConfig, type AuthMethod, type ClusterForm } from '../../lib/clusterWizard.js';
 import { secretLabel } from '../../lib/credentials.js';
 import { splitFieldErrors } from '../../lib/fieldErrors.js';
@@ -196,11 +196,7 @@ export function ClusterWizard({ existing, onClose }: { existing?: Target; onClos
           <input value={f.workDir} onChange={(e) => set({ workDir: e.target.value })} placeholder="/scratch/jdoe/simdeck" className="mono" data-testid="wizard-workdir" spellCheck={false} />
         </FormField>
 
-        {formError ? (
-          <p className="form-error" role="alert" data-testid="form-error">
-            {formError}
-          </p>
-        ) : null}
+        <FormError message={formError} />
         {busy === 'test' ? (
           <p role="status">
             <span className="spinner" aria-hidden="true" /> Connecting to {f.host || 'the cluster'}… (a 2FA question may appear)

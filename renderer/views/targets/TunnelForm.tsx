@@ -4,7 +4,7 @@ import { useState, type FormEvent } from 'react';
 import { toApiError } from '../../../shared/client.js';
 import type { Target } from '../../../shared/domain.js';
 import { api } from '../../api/index.js';
-import { FormField } from '../../components/FormField.js';
+import { FormError, FormField } from '../../components/FormField.js';
 import { splitFieldErrors, type FormErrors } from '../../lib/fieldErrors.js';
 import { HostKeyDeclined, withHostKeyTrust } from '../../store/hostKeyTrust.js';
 import { toast } from '../../store/toasts.js';
@@ -99,11 +99,7 @@ export function TunnelForm({ clusters }: { clusters: readonly Target[] }) {
           </button>
         </div>
       </div>
-      {errors.fields.autoStart || errors.form ? (
-        <p className="form-error" role="alert" data-testid="form-error">
-          {[errors.fields.autoStart, errors.form].filter(Boolean).join('; ')}
-        </p>
-      ) : null}
+      <FormError message={[errors.fields.autoStart, errors.form].filter(Boolean).join('; ')} />
     </form>
   );
 }

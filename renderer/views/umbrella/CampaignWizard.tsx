@@ -9,7 +9,7 @@ import type { CampaignPreview, CampaignSpec } from '../../../shared/kube.js';
 import { api } from '../../api/index.js';
 import { CopyButton } from '../../components/CopyButton.js';
 import { Dialog } from '../../components/Dialog.js';
-import { FormField } from '../../components/FormField.js';
+import { FormError, FormField } from '../../components/FormField.js';
 import {
   buildSpec,
   cudaChoiceLabel,
@@ -357,11 +357,7 @@ export function CampaignWizard({ projects, projectId, targets, onClose, onLaunch
             </FormField>
           </fieldset>
 
-          {errors.form ? (
-            <p className="form-error" role="alert" data-testid="form-error">
-              {errors.form}
-            </p>
-          ) : null}
+          <FormError message={errors.form} />
           <div className="dialog-actions">
             <button type="button" className="button" onClick={onClose}>
               Cancel
@@ -381,11 +377,7 @@ export function CampaignWizard({ projects, projectId, targets, onClose, onLaunch
             onUpload={() => void uploadInputs()}
           />
           <PreviewResult preview={preview.result} />
-          {errors.form ? (
-            <p className="form-error" role="alert" data-testid="form-error">
-              {errors.form}
-            </p>
-          ) : null}
+          <FormError message={errors.form} />
           <div className="dialog-actions">
             <button type="button" className="button" onClick={() => setStep('form')}>
               Back

@@ -7,7 +7,7 @@ import type { Campaign } from '../../../shared/kube.js';
 import { api } from '../../api/index.js';
 import { CopyButton } from '../../components/CopyButton.js';
 import { Dialog } from '../../components/Dialog.js';
-import { FormField } from '../../components/FormField.js';
+import { FormError, FormField } from '../../components/FormField.js';
 import { formatCentre, pad2, parseExtraWindows } from '../../lib/umbrella.js';
 import { toast } from '../../store/toasts.js';
 import { useUmbrella } from '../../store/umbrella.js';
@@ -170,11 +170,7 @@ export function ExtendDialog({ campaign, onClose }: { campaign: Campaign; onClos
           <textarea value={extra} onChange={(e) => setExtra(e.target.value)} rows={4} className="mono" data-testid="extend-windows" spellCheck={false} />
         </FormField>
         <p className="muted">{newJobs ? `${newJobs} new Jobs will be created in the campaign’s namespace.` : 'Nothing to add yet.'}</p>
-        {errors.form ? (
-          <p className="form-error" role="alert" data-testid="form-error">
-            {errors.form}
-          </p>
-        ) : null}
+        <FormError message={errors.form} />
         <div className="dialog-actions">
           <button type="button" className="button" onClick={onClose}>
             Cancel
