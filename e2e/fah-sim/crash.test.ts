@@ -6,12 +6,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Envelope } from '../../shared/transport.js';
 import type { Target } from '../../shared/domain.js';
 import type { FahJob } from '../../shared/fah.js';
-import { serve, stopProcess, tempWorkspace, type Served } from '../support/serve.js';
+import { callServed, serve, type Served, stopProcess, tempWorkspace, waitFor as waitUntil } from '../support/serve.js';
 import { startFahSim, type FahSim } from './server.js';
 import { PROJECT } from './test-helpers.js';
+
+const waitFor = <T>(what: string, fn: () => T | undefined | Promise<T | undefined>, ms = 60_000): Promise<T> => waitUntil(what, fn, ms, 100);
 
 const P = 90010;
 const N = 60;
@@ -19,27 +20,6 @@ let sim: FahSim;
 let ws: string;
 let files: string;
 const running: Served[] = [];
-
-async function call<T>(s: Served, method: string, params: unknown = {}): Promise<T> {
-  const res = await fetch(`${s.origin}/api/${method}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${s.token}`, 'content-type': 'application/json' },
-    body: JSON.stringify(params),
-  });
-  const env = (await res.json()) as Envelope;
-  if (!env.ok) throw new Error(`${method}: ${env.error.code} ${env.error.message}`);
-  return env.result as T;
-}
-
-async function waitFor<T>(what: string, fn: () => T | undefined | Promise<T | undefined>, ms = 60_000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 beforeAll(async () => {
   sim = await startFahSim({ clock: { speed: 0 } });
@@ -58,15 +38,15 @@ afterAll(async () => {
 it('finishes an interrupted creation after a restart: no PRCG reused, nothing lost', async () => {
   const first = await serve(ws);
   running.push(first);
-  const target = await call<Target>(first, 'targets.create', { name: 'ws', kind: 'fah', settings: { wsUrl: sim.wsUrl, asUrl: sim.asUrl, email: 'me@example.org', caPem: sim.caPem } });
+  const target = await callServed<Target>(first, 'targets.create', { name: 'ws', kind: 'fah', settings: { wsUrl: sim.wsUrl, asUrl: sim.asUrl, email: 'me@example.org', caPem: sim.caPem } });
   const cert = await sim.issueClientCert({ email: 'me@example.org' });
-  await call(first, 'fah.importCert', { targetId: target.id, certPem: cert.chainPem, keyPem: cert.keyPem });
-  await call(first, 'fah.saveProject', { targetId: target.id, project: P, data: PROJECT });
+  await callServed(first, 'fah.importCert', { targetId: target.id, certPem: cert.chainPem, keyPem: cert.keyPem });
+  await callServed(first, 'fah.saveProject', { targetId: target.id, project: P, data: PROJECT });
 
   // Slow uploads and creates keep the creation in flight long enough to be cut in the middle.
   sim.faults.add({ server: 'ws', method: 'PUT', path: /\/files\//, delayMs: 40, times: 10_000 });
   sim.faults.add({ server: 'ws', method: 'PUT', path: /\/create$/, delayMs: 150, times: 10_000 });
-  const creating = call(first, 'fah.createJobs', {
+  const creating = callServed(first, 'fah.createJobs', {
     targetId: target.id,
     project: P,
     clones: N,
@@ -85,7 +65,7 @@ it('finishes an interrupted creation after a restart: no PRCG reused, nothing lo
   running.push(second);
   await waitFor('the restarted core to create the rest', () => (sim.state.jobs(P).length === N ? true : undefined));
   const jobs = await waitFor('SimDeck to record them all as created', async () => {
-    const list = await call<FahJob[]>(second, 'fah.jobs', { targetId: target.id, project: P });
+    const list = await callServed<FahJob[]>(second, 'fah.jobs', { targetId: target.id, project: P });
     return list.length === N && list.every((j) => j.phase === 'created') ? list : undefined;
   });
   // Exactly RUN 0, CLONEs 0…N-1, each once on the WS, each with both files.
@@ -95,6 +75,6 @@ it('finishes an interrupted creation after a restart: no PRCG reused, nothing lo
     expect(sim.state.projectFile(P, `RUN${j.run}/CLONE${j.clone}/system.xml.bz2`)?.toString()).toBe('system.xml.bz2 contents');
   }
   // The next batch starts above everything reserved before the crash.
-  const next = await call<{ run: number; clones: number[] }>(second, 'fah.createJobs', { targetId: target.id, project: P, run: 0, clones: 2, files: [{ name: 'core.xml', path: path.join(files, 'core.xml') }] });
+  const next = await callServed<{ run: number; clones: number[] }>(second, 'fah.createJobs', { targetId: target.id, project: P, run: 0, clones: 2, files: [{ name: 'core.xml', path: path.join(files, 'core.xml') }] });
   expect(next.clones).toEqual([N, N + 1]);
 }, 120_000);

@@ -12,8 +12,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { Project } from '../../shared/domain.js';
-import type { Envelope } from '../../shared/transport.js';
-import { repoRoot, serve, stopProcess, tempWorkspace, type Served } from '../support/serve.js';
+import { isZombie } from '../../electron/workspace/lock.js';
+import { callServed, postServed, repoRoot, serve, type Served, stopProcess, tempWorkspace, waitFor as waitUntil } from '../support/serve.js';
+
+const waitFor = <T>(what: string, fn: () => T | undefined | Promise<T | undefined>, ms = 10_000): Promise<T> => waitUntil(what, fn, ms, 50);
 
 const coreHost = path.join(repoRoot, 'dist', 'node', 'core-host.cjs');
 let ws: string;
@@ -21,23 +23,8 @@ let served: Served | undefined;
 /** Accepts SSH connections and never answers, so a connection check stays in flight until the core dies. */
 let silent: net.Server;
 
-async function post(s: Served, method: string, params: unknown = {}): Promise<{ status: number; env: Envelope }> {
-  const res = await fetch(`${s.origin}/api/${method}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${s.token}`, 'content-type': 'application/json' },
-    body: JSON.stringify(params),
-  });
-  return { status: res.status, env: (await res.json()) as Envelope };
-}
-
-async function call<T>(s: Served, method: string, params: unknown = {}): Promise<T> {
-  const { env } = await post(s, method, params);
-  if (!env.ok) throw new Error(`${method}: ${env.error.code} ${env.error.message}`);
-  return env.result as T;
-}
-
 async function corePid(s: Served): Promise<number> {
-  const { text } = await call<{ text: string }>(s, 'app.diagnostics');
+  const { text } = await callServed<{ text: string }>(s, 'app.diagnostics');
   return Number(/core pid: (\d+)/.exec(text)?.[1]);
 }
 
@@ -48,22 +35,8 @@ const alive = (pid: number) => {
   } catch {
     return false;
   }
-  try {
-    return !/^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return true; // no /proc (macOS): signal 0 is all we have
-  }
+  return !isZombie(pid);
 };
-
-async function waitFor<T>(what: string, fn: () => T | undefined, ms = 10_000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = fn();
-    if (v !== undefined) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 function openEvents(s: Served): Promise<{ socket: WebSocket; seen: { event: string; payload: unknown }[] }> {
   const socket = new WebSocket(`${s.origin.replace('http', 'ws')}/ws?token=${s.token}`);
@@ -92,21 +65,21 @@ afterAll(async () => {
 it('restarts a killed core under the same serve, with the WebSocket kept and nothing lost', async () => {
   served = await serve(ws);
   const s = served;
-  const project = await call<Project>(s, 'projects.create', { name: 'survives a core crash' });
+  const project = await callServed<Project>(s, 'projects.create', { name: 'survives a core crash' });
   const { socket, seen } = await openEvents(s);
   const firstCore = await corePid(s);
   expect(firstCore).not.toBe(s.proc.pid);
 
   const port = (silent.address() as net.AddressInfo).port;
-  const target = await call<{ id: string }>(s, 'targets.create', { name: 'silent', kind: 'slurm', settings: { host: '127.0.0.1', port, username: 'me' } });
-  const password = await call<{ id: string }>(s, 'secrets.store', { label: 'pw', value: 'not-used-anywhere' });
-  await call(s, 'targets.attachSecret', { id: target.id, role: 'password', secretId: password.id });
+  const target = await callServed<{ id: string }>(s, 'targets.create', { name: 'silent', kind: 'slurm', settings: { host: '127.0.0.1', port, username: 'me' } });
+  const password = await callServed<{ id: string }>(s, 'secrets.store', { label: 'pw', value: 'not-used-anywhere' });
+  await callServed(s, 'targets.attachSecret', { id: target.id, role: 'password', secretId: password.id });
   const connected = new Promise((resolve) => silent.once('connection', resolve));
-  const stuck = post(s, 'targets.check', { id: target.id });
+  const stuck = postServed(s, 'targets.check', { id: target.id });
   await connected;
 
   // Calls in flight when the core dies end one way or the other; none may hang.
-  const inFlight = Array.from({ length: 20 }, () => post(s, 'projects.list', {}));
+  const inFlight = Array.from({ length: 20 }, () => postServed(s, 'projects.list', {}));
   process.kill(firstCore, 'SIGKILL');
   const { status, env } = await stuck;
   expect(status).toBe(503);
@@ -123,12 +96,12 @@ it('restarts a killed core under the same serve, with the WebSocket kept and not
   expect(s.proc.exitCode).toBeNull();
 
   // The next calls reach a fresh core on the same workspace.
-  const projects = await call<Project[]>(s, 'projects.list', {});
+  const projects = await callServed<Project[]>(s, 'projects.list', {});
   expect(projects.map((p) => p.id)).toContain(project.id);
   const secondCore = await corePid(s);
   expect(secondCore).not.toBe(firstCore);
   expect(alive(firstCore)).toBe(false);
-  expect(await call(s, 'app.errors')).toEqual([report.payload]);
+  expect(await callServed(s, 'app.errors')).toEqual([report.payload]);
   socket.close();
 
   // Killing serve takes its core with it: no orphan keeps the workspace locked.

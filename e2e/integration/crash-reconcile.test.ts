@@ -9,10 +9,11 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Envelope } from '../../shared/transport.js';
 import type { Job, Project, Target } from '../../shared/domain.js';
-import { serve, stopProcess, tempWorkspace, type Served } from '../support/serve.js';
+import { callServed, serve, type Served, stopProcess, tempWorkspace, waitFor as waitUntil } from '../support/serve.js';
 import { loadTestbed, need, type Testbed } from './testbed.js';
+
+const waitFor = <T>(what: string, fn: () => T | undefined | Promise<T | undefined>, ms = 60_000): Promise<T> => waitUntil(what, fn, ms, 250);
 
 const HOME = '/home/slurmuser';
 const WRAP_DIR = `${HOME}/.simdeck-crash-bin`;
@@ -23,33 +24,12 @@ let tb: Testbed;
 let ws: string;
 const running: Served[] = [];
 
-async function call<T>(s: Served, method: string, params: unknown = {}): Promise<T> {
-  const res = await fetch(`${s.origin}/api/${method}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${s.token}`, 'content-type': 'application/json' },
-    body: JSON.stringify(params),
-  });
-  const env = (await res.json()) as Envelope;
-  if (!env.ok) throw new Error(`${method}: ${env.error.code} ${env.error.message}`);
-  return env.result as T;
-}
-
 /** What SLURM itself knows (as the test-bed user): job ids carrying this name, queued or in accounting. */
 function slurmJobIds(name: string): string[] {
   const ssh = (cmd: string) => execFileSync('ssh', ['-F', need(tb, 'SIMDECK_TB_SSH_CONFIG'), 'testbed', cmd], { encoding: 'utf8' });
   const q = ssh(`squeue -h -u slurmuser -n '${name}' -o %i`);
   const a = ssh(`sacct -n -X -P -u slurmuser --name='${name}' -S now-1hour -o JobID`);
   return [...new Set(`${q}\n${a}`.split('\n').map((l) => l.trim()).filter(Boolean))].sort();
-}
-
-async function waitFor<T>(what: string, fn: () => T | undefined | Promise<T | undefined>, ms = 60_000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
 }
 
 beforeAll(() => {
@@ -80,8 +60,8 @@ describe('SIGKILL between the intent and the recorded SLURM job id', () => {
   it('after restart the job is found by its tag: one job on the cluster, id recorded, no duplicate', async () => {
     const first = await serve(ws);
     running.push(first);
-    const project = await call<Project>(first, 'projects.create', { name: 'crash test' });
-    const target = await call<Target>(first, 'targets.create', {
+    const project = await callServed<Project>(first, 'projects.create', { name: 'crash test' });
+    const target = await callServed<Target>(first, 'targets.create', {
       name: 'test bed',
       kind: 'slurm',
       settings: {
@@ -96,7 +76,7 @@ describe('SIGKILL between the intent and the recorded SLURM job id', () => {
     const name = `crash-window-${process.pid}`;
 
     // The submission hangs in the wrapper after SLURM has the job; do not await it.
-    const submitting = call<Job[]>(first, 'slurm.submit', {
+    const submitting = callServed<Job[]>(first, 'slurm.submit', {
       projectId: project.id,
       targetIds: [target.id],
       name,
@@ -115,7 +95,7 @@ describe('SIGKILL between the intent and the recorded SLURM job id', () => {
     const second = await serve(ws);
     running.push(second);
     const settled = await waitFor('the restarted core to reconcile the intent', async () => {
-      const jobs = await call<Job[]>(second, 'jobs.list', { projectId: project.id });
+      const jobs = await callServed<Job[]>(second, 'jobs.list', { projectId: project.id });
       const j = jobs.find((x) => x.name === name);
       return j && j.state !== 'submitting' ? { jobs, j } : undefined;
     });
@@ -125,13 +105,13 @@ describe('SIGKILL between the intent and the recorded SLURM job id', () => {
 
     // SLURM agrees: exactly the one job, never a second sbatch.
     expect(slurmJobIds(name)).toEqual([remoteId]);
-    const detail = await call<{ activity: { action: string; detail: string }[] }>(second, 'slurm.job', { jobId: settled.j.id });
+    const detail = await callServed<{ activity: { action: string; detail: string }[] }>(second, 'slurm.job', { jobId: settled.j.id });
     expect(detail.activity.map((a) => a.action)).not.toContain('slurm.reconcile');
 
     // And it is watched to the end like any other job.
     const done = await waitFor(
       'the reconciled job to complete',
-      async () => (await call<Job[]>(second, 'jobs.list', { projectId: project.id })).find((x) => x.name === name && x.state === 'completed'),
+      async () => (await callServed<Job[]>(second, 'jobs.list', { projectId: project.id })).find((x) => x.name === name && x.state === 'completed'),
       90_000,
     );
     expect(done.exitCode).toBe(0);

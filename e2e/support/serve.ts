@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Envelope } from '../../shared/transport.js';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -61,4 +62,32 @@ export function stopProcess(proc: ChildProcess): Promise<void> {
     });
     proc.kill('SIGTERM');
   });
+}
+
+/** One API call to a served SimDeck, as the browser makes it: the HTTP status and the envelope. */
+export async function postServed(s: Served, method: string, params: unknown = {}): Promise<{ status: number; env: Envelope }> {
+  const res = await fetch(`${s.origin}/api/${method}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${s.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(params),
+  });
+  return { status: res.status, env: (await res.json()) as Envelope };
+}
+
+/** The call's result; a refused call throws with its code and message. */
+export async function callServed<T>(s: Served, method: string, params: unknown = {}): Promise<T> {
+  const { env } = await postServed(s, method, params);
+  if (!env.ok) throw new Error(`${method}: ${env.error.code} ${env.error.message}`);
+  return env.result as T;
+}
+
+/** Polls `fn` every `everyMs` until it gives something other than undefined; throws after `ms`. */
+export async function waitFor<T>(what: string, fn: () => T | undefined | Promise<T | undefined>, ms: number, everyMs: number): Promise<T> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined) return v;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
 }
