@@ -8,6 +8,7 @@
 // Only the HTTP API's documented shapes are relied on: {status: "success", data: {resultType, result}} and
 // {status: "error", errorType, error}. Sample values are strings; "NaN", "+Inf" and "-Inf" are dropped.
 import { ApiError } from '../../../shared/errors.js';
+import { promApiUrl, promData, promError, promRequest, secondsOf } from '../../core/prometheus-http.js';
 
 export const GPU_UTIL_METRIC = 'DCGM_FI_DEV_GPU_UTIL';
 
@@ -138,72 +139,35 @@ function unexpected(baseUrl: string, what: string): ApiError {
 }
 
 function apiUrl(baseUrl: string, path: string, params: Record<string, string>): URL {
-  let url: URL;
-  try {
-    url = new URL(baseUrl);
-  } catch {
+  const url = promApiUrl(baseUrl, path, params);
+  if (url === 'not-a-url') {
     throw new ApiError('INVALID_INPUT', `"${baseUrl}" is not a URL; ${SETTINGS_HINT} (e.g. https://prometheus.nrp-nautilus.io)`, { field: 'prometheusUrl' });
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new ApiError('INVALID_INPUT', `"${baseUrl}" is not an http(s) URL; ${SETTINGS_HINT}`, { field: 'prometheusUrl' });
-  }
-  // A path prefix (Prometheus behind a proxy at /prometheus) is kept.
-  url.pathname = `${url.pathname.replace(/\/+$/, '')}${path}`;
-  url.search = new URLSearchParams(params).toString();
-  url.hash = '';
+  if (url === 'not-http') throw new ApiError('INVALID_INPUT', `"${baseUrl}" is not an http(s) URL; ${SETTINGS_HINT}`, { field: 'prometheusUrl' });
   return url;
 }
 
 async function promGet(baseUrl: string, path: string, params: Record<string, string>, opts: PrometheusOptions): Promise<PromData> {
   const url = apiUrl(baseUrl, path, params);
-  const doFetch = opts.fetch ?? globalThis.fetch;
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const ac = new AbortController();
-  const timer = setTimeout(() => ac.abort(), timeoutMs);
-  const headers: Record<string, string> = { accept: 'application/json' };
-  if (opts.bearerToken) headers.authorization = `Bearer ${opts.bearerToken}`;
-  let status: number;
-  let contentType: string;
-  let text: string;
-  try {
-    const res = await doFetch(url, { method: 'GET', headers, signal: ac.signal });
-    status = res.status;
-    contentType = res.headers.get('content-type') ?? '';
-    text = await res.text();
-  } catch (err) {
-    if (ac.signal.aborted) {
-      throw new ApiError('UNAVAILABLE', `Prometheus at ${baseUrl} did not answer within ${Math.round(timeoutMs / 100) / 10} s; ${SETTINGS_HINT}`);
-    }
-    throw new ApiError('UNAVAILABLE', `Prometheus at ${baseUrl} cannot be reached (${describeFetchError(err)}); ${SETTINGS_HINT}`);
-  } finally {
-    clearTimeout(timer);
+  const reply = await promRequest(url, { ...opts, timeoutMs });
+  if (reply.kind === 'timeout') {
+    throw new ApiError('UNAVAILABLE', `Prometheus at ${baseUrl} did not answer within ${secondsOf(timeoutMs)} s; ${SETTINGS_HINT}`);
   }
-
-  let body: { status?: unknown; data?: unknown; errorType?: unknown; error?: unknown } | undefined;
-  try {
-    body = JSON.parse(text) as typeof body;
-  } catch {
-    body = undefined;
-  }
-  if (body && typeof body === 'object' && body.status === 'error') {
-    const errorType = typeof body.errorType === 'string' ? body.errorType : 'unknown';
-    const error = typeof body.error === 'string' ? body.error : 'no error text';
+  if (reply.kind === 'unreachable') throw new ApiError('UNAVAILABLE', `Prometheus at ${baseUrl} cannot be reached (${reply.reason}); ${SETTINGS_HINT}`);
+  const { status, contentType, body } = reply;
+  const rejected = promError(body);
+  if (rejected) {
+    const { errorType, error } = rejected;
     throw new ApiError('REMOTE_FAILED', `Prometheus at ${baseUrl} rejected the query (${errorType}): ${error}`, { errorType, httpStatus: String(status) });
   }
   if (status === 401 || status === 403) {
     throw new ApiError(status === 401 ? 'UNAUTHORIZED' : 'FORBIDDEN', `Prometheus at ${baseUrl} refused the request (HTTP ${status}); check the Prometheus URL and token in the cluster's settings`);
   }
-  if (!body || typeof body !== 'object' || body.status !== 'success' || !body.data || typeof body.data !== 'object') {
+  const data = promData(body);
+  if (!data) {
     const what = contentType ? `${contentType.split(';')[0]}` : 'no content type';
     throw new ApiError('UNAVAILABLE', `${baseUrl} did not answer like a Prometheus server (HTTP ${status}, ${what}); ${SETTINGS_HINT}`, { httpStatus: String(status) });
   }
-  return body.data as PromData;
-}
-
-function describeFetchError(err: unknown): string {
-  // undici puts the useful part (ECONNREFUSED, ENOTFOUND, certificate errors) in `cause`.
-  const cause = (err as { cause?: { code?: unknown; message?: unknown } } | null)?.cause;
-  if (cause && typeof cause.code === 'string') return cause.code;
-  if (cause && typeof cause.message === 'string') return cause.message;
-  return err instanceof Error ? err.message : String(err);
+  return data;
 }

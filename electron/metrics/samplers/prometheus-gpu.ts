@@ -13,6 +13,7 @@
 // odd series): each becomes a line in `problems`. ApiError only for bad arguments.
 import { ApiError } from '../../../shared/errors.js';
 import type { GpuSample } from '../nvidia-smi.js';
+import { promApiUrl, promData, promError, promRequest, secondsOf } from '../../core/prometheus-http.js';
 
 export interface PrometheusGpuOptions {
   /** Prometheus base URL; a path prefix (Prometheus behind a proxy at /prometheus) is kept. */
@@ -190,16 +191,9 @@ function value(pair: unknown): number | null | undefined {
 }
 
 function queryUrl(baseUrl: string, query: string): URL {
-  let url: URL;
-  try {
-    url = new URL(baseUrl);
-  } catch {
-    throw new ApiError('INVALID_INPUT', `"${baseUrl}" is not a URL (e.g. https://prometheus.example.org)`, { field: 'baseUrl' });
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ApiError('INVALID_INPUT', `"${baseUrl}" is not an http(s) URL`, { field: 'baseUrl' });
-  url.pathname = `${url.pathname.replace(/\/+$/, '')}/api/v1/query`;
-  url.search = new URLSearchParams({ query }).toString();
-  url.hash = '';
+  const url = promApiUrl(baseUrl, '/api/v1/query', { query });
+  if (url === 'not-a-url') throw new ApiError('INVALID_INPUT', `"${baseUrl}" is not a URL (e.g. https://prometheus.example.org)`, { field: 'baseUrl' });
+  if (url === 'not-http') throw new ApiError('INVALID_INPUT', `"${baseUrl}" is not an http(s) URL`, { field: 'baseUrl' });
   return url;
 }
 
@@ -210,48 +204,17 @@ interface PromData {
 
 async function fetchJson(url: URL, opts: PrometheusGpuOptions): Promise<{ data: PromData } | { problem: string }> {
   const where = `Prometheus at ${opts.baseUrl}`;
-  const doFetch = opts.fetch ?? globalThis.fetch;
-  const ac = new AbortController();
-  const timer = setTimeout(() => ac.abort(), opts.timeoutMs);
-  const headers: Record<string, string> = { accept: 'application/json' };
-  if (opts.bearerToken) headers.authorization = `Bearer ${opts.bearerToken}`;
-  let status: number;
-  let text: string;
-  try {
-    const res = await doFetch(url, { method: 'GET', headers, signal: ac.signal });
-    status = res.status;
-    text = await res.text();
-  } catch (err) {
-    if (ac.signal.aborted) return { problem: `${where} did not answer within ${Math.round(opts.timeoutMs / 100) / 10} s` };
-    return { problem: `${where} cannot be reached (${fetchError(err)})` };
-  } finally {
-    clearTimeout(timer);
-  }
-  let body: { status?: unknown; data?: unknown; errorType?: unknown; error?: unknown } | undefined;
-  try {
-    body = JSON.parse(text) as typeof body;
-  } catch {
-    body = undefined;
-  }
-  if (body && typeof body === 'object' && body.status === 'error') {
-    const errorType = typeof body.errorType === 'string' ? body.errorType : 'unknown';
-    const error = typeof body.error === 'string' ? body.error : 'no error text';
-    return { problem: `${where} rejected the query (HTTP ${status}, ${errorType}): ${error}` };
-  }
+  const reply = await promRequest(url, opts);
+  if (reply.kind === 'timeout') return { problem: `${where} did not answer within ${secondsOf(opts.timeoutMs)} s` };
+  if (reply.kind === 'unreachable') return { problem: `${where} cannot be reached (${reply.reason})` };
+  const { status, text, body } = reply;
+  const rejected = promError(body);
+  if (rejected) return { problem: `${where} rejected the query (HTTP ${status}, ${rejected.errorType}): ${rejected.error}` };
   if (status < 200 || status > 299) {
     const hint = status === 401 || status === 403 ? ' (check the URL and token)' : '';
     return { problem: `${where} answered HTTP ${status}${hint}: ${text.trim().slice(0, 200) || 'no body'}` };
   }
-  if (!body || typeof body !== 'object' || body.status !== 'success' || !body.data || typeof body.data !== 'object') {
-    return { problem: `${where} did not answer like a Prometheus server (HTTP ${status}): ${text.trim().slice(0, 200) || 'no body'}` };
-  }
-  return { data: body.data as PromData };
-}
-
-function fetchError(err: unknown): string {
-  // undici puts the useful part (ECONNREFUSED, ENOTFOUND, certificate errors) in `cause`.
-  const cause = (err as { cause?: { code?: unknown; message?: unknown } } | null)?.cause;
-  if (cause && typeof cause.code === 'string') return cause.code;
-  if (cause && typeof cause.message === 'string') return cause.message;
-  return err instanceof Error ? err.message : String(err);
+  const data = promData(body);
+  if (!data) return { problem: `${where} did not answer like a Prometheus server (HTTP ${status}): ${text.trim().slice(0, 200) || 'no body'}` };
+  return { data };
 }
